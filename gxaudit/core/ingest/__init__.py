@@ -1,0 +1,68 @@
+"""Readers: one per file format, each turning a file into a Document.
+
+``read_document(path)`` picks the reader by the file's content (and its
+name where the content is ambiguous) and raises ReportError with one clear
+Chinese sentence when the file cannot be read.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+
+from ..document import Document
+from ..model import ReportError
+
+log = logging.getLogger("gxaudit.ingest")
+
+MAX_BYTES = 200 * 1024 * 1024
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".csv", ".tsv")
+
+
+def sniff(path: str, head: bytes) -> str:
+    """The reader a file needs: pdf · docx · xlsx · html · text."""
+    suffix = os.path.splitext(path)[1].lower()
+    if head.startswith(b"%PDF") or (b"%PDF-" in head[:1024] and suffix == ".pdf"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if suffix == ".xlsx":
+            return "xlsx"
+        return "docx"
+    lowered = head[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<table" in head.lower() \
+            or suffix in (".html", ".htm"):
+        return "html"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ReportError("这是旧版 Word（.doc）或 Excel（.xls）文件，请先另存为 .docx 后再打开。")
+    if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReportError("这不是可识别的文本、PDF、Word 或网页文件。")
+    return "text"
+
+
+def read_document(path: str) -> Document:
+    if not os.path.exists(path):
+        raise ReportError(f"找不到文件：{path}")
+    if os.path.isdir(path):
+        raise ReportError(f"这是一个文件夹，不是报告文件：{path}")
+    size = os.path.getsize(path)
+    if size == 0:
+        raise ReportError("文件是空的（0 字节）。")
+    if size > MAX_BYTES:
+        raise ReportError(f"文件过大（{size // (1024 * 1024)} MB），超过 {MAX_BYTES // (1024 * 1024)} MB 的上限。")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise ReportError(f"无法读取文件：{exc.strerror or exc}") from exc
+    sha = hashlib.sha256(data).hexdigest()
+    kind = sniff(path, data[:8192])
+    log.info("reading %s as %s (%d bytes)", path, kind, size)
+    if kind == "text":
+        from .text import read_text
+        return read_text(path, data, sha)
+    raise ReportError({
+        "pdf": "本版本尚不能读取 PDF 文件，请先导出为文本（.txt）后再打开。",
+        "docx": "本版本尚不能读取 Word（.docx）文件，请先导出为文本（.txt）后再打开。",
+        "xlsx": "本版本尚不能读取 Excel 工作簿。",
+        "html": "本版本尚不能读取网页（HTML）文件，请先另存为文本（.txt）后再打开。",
+    }[kind])

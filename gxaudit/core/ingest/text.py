@@ -1,0 +1,99 @@
+"""Reader for text reports: plain text, Markdown, OCR output, Word dumps.
+
+Three shapes of table text are seen in the wild, and one file may mix them:
+
+* a **Word dump** (seed 000): every table cell on its own line behind a tab,
+  rows separated by blank lines, empty cells kept as a lone tab, long labels
+  continued on the next line without a tab, ``[bookmark: …]`` artefacts;
+* **tab-separated rows** (OCR'd tables, seed 003): one row per line, cells
+  separated by tabs, but missing cells shift the rest, so positions are not
+  trusted;
+* **Markdown tables** (``| a | b |``) from converters, and plain lines whose
+  numbers stand at the end ("一、本年新收… 3001 53 0 0 61 4 3119").
+"""
+from __future__ import annotations
+
+import re
+
+from ..document import Document, Row, Span
+from ..model import ReportError
+
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK)."""
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        return data.decode("utf-16")
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ReportError("无法识别文本文件的字符编码（既不是 UTF-8 也不是 GBK）。")
+
+
+def _clean(text: str) -> str:
+    return _BOOKMARK.sub("", text).replace("\u00a0", " ").replace("\u200b", "")
+
+
+def _is_word_dump(lines: list[str]) -> bool:
+    cell_lines = sum(1 for ln in lines if ln.startswith("\t") and "\t" not in ln[1:])
+    return cell_lines >= 20 and cell_lines >= 0.3 * sum(1 for ln in lines if ln.strip())
+
+
+def _word_dump_rows(lines: list[str], doc: Document) -> None:
+    block: list[str] | None = None
+
+    def flush():
+        nonlocal block
+        if block is not None:
+            doc.rows.append(Row([Span(t.strip()) for t in block], grid=True, table=0))
+        block = None
+
+    for ln in lines:
+        if ln.startswith("\t"):
+            if block is None:
+                block = []
+            block.append(ln[1:])
+        elif not ln.strip():
+            flush()
+        elif block is not None:
+            # A label broken over lines: the rest of the last cell.
+            block[-1] = block[-1] + ln.strip()
+        else:
+            doc.line(ln.strip())
+    flush()
+
+
+def _plain_rows(lines: list[str], doc: Document) -> None:
+    for ln in lines:
+        stripped = ln.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("|"):
+            if _MD_SEPARATOR.match(stripped):
+                continue
+            inner = stripped[1:-1] if stripped.endswith("|") and len(stripped) > 1 else stripped[1:]
+            cells = [Span(c.strip()) for c in inner.split("|")]
+            doc.rows.append(Row(cells, grid=True, table=0))
+        elif "\t" in ln.strip("\t") or ln.count("\t") >= 2:
+            cells = [Span(c.strip()) for c in ln.rstrip("\n").split("\t")]
+            # Drop the tab padding OCR adds at the end of a line.
+            while cells and not cells[-1].text:
+                cells.pop()
+            doc.rows.append(Row(cells, grid=False, table=0))
+        else:
+            doc.line(stripped.lstrip("#").strip() if stripped.startswith("#") else stripped)
+
+
+def read_text(path: str, data: bytes, sha256: str) -> Document:
+    text = _clean(decode(data)).replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    doc = Document(kind="text", path=path, sha256=sha256, pages=None)
+    if _is_word_dump(lines):
+        _word_dump_rows(lines, doc)
+    else:
+        _plain_rows(lines, doc)
+    return doc

@@ -1,0 +1,323 @@
+"""Document → Report: rebuild tables 二, 三, 四 from rows of positioned text.
+
+One path for every reader.  The steps:
+
+1. Walk the rows in reading order and follow the section headings (二 / 三 /
+   四 / 五 / 六) so that each row is matched only against its own table.
+2. Decide the layout of each table from the fingerprints of domain.md §2.
+3. For each row that carries values, find its label (the text cells before
+   the values, or the lines just above when a label was broken over lines)
+   and match it against the format data; then place the values in columns:
+   by position when the row keeps blank cells in place, else in order when
+   the count is exactly right — otherwise the row's cells are *unreadable*.
+   A value is never moved to another column to make the count fit.
+4. Every cell of the template is in the Report, read or not.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from . import formats, metadata
+from .document import Document, Row, Span
+from .formats import FORMAT_2019, FORMAT_2021, Layouts, TableLayout
+from .model import (BLANK, OK, PLACEHOLDER, UNREADABLE, Cell, Report, ReportError,
+                    SourceInfo)
+from .text import (normalize_label, parse_value, split_trailing_values, strip_numbering)
+
+log = logging.getLogger("gxaudit.reconstruct")
+
+_HEADING = re.compile(r"^(?:#+)?[一二三四五六七八九十]+[、.,]")
+_GLUED_DIGITS = re.compile(r"(\d{2,})$")
+_LABEL_BUFFER_LINES = 2
+
+
+@dataclass
+class _ValueRow:
+    row: Row
+    label: str                 # normalised label text of this row
+    label_spans: list[Span]
+    values: list[Span]         # value cells in source order (grid rows keep blanks)
+    tokens_only: bool = False  # values came from splitting a line on white space
+
+
+def section_of(norm: str) -> str | None:
+    """The section a heading line opens, or None when it is not a heading."""
+    text = norm.lstrip("#")
+    for table, phrases in formats.TABLE_TITLE_PHRASES.items():
+        if text.startswith(phrases) and len(text) < 30:
+            return table
+    if not _HEADING.match(text) or len(text) > 40:
+        return None
+    if "总体情况" in text[:8]:
+        return "s1"
+    for sec, phrases in formats.SECTION_PHRASES.items():
+        if any(p in text for p in phrases):
+            return sec
+    return None
+
+
+def _split_row(row: Row) -> _ValueRow | None:
+    """Split a row into its label cells and its value cells."""
+    cells = [c for c in row.cells if not c.merged] if row.grid else row.cells
+    if len(cells) == 1 and not row.grid:
+        label, tokens = split_trailing_values(cells[0].text)
+        if not tokens:
+            return None
+        span = cells[0]
+        return _ValueRow(row, normalize_label(label), [Span(label, span.page, span.bbox)],
+                         [Span(t, span.page, span.bbox, span.confidence) for t in tokens],
+                         tokens_only=True)
+    last_label = -1
+    for i, c in enumerate(cells):
+        t = c.text.strip()
+        if t and parse_value(t).status not in (OK, PLACEHOLDER):
+            last_label = i
+    values = cells[last_label + 1:]
+    if not any(v.text.strip() for v in values):
+        return None
+    label_spans = [c for c in cells[:last_label + 1] if c.text.strip()]
+    label = normalize_label("".join(c.text for c in label_spans))
+    return _ValueRow(row, label, label_spans, values)
+
+
+def match_row(label: str, rows: tuple[formats.Row, ...]) -> formats.Row | None:
+    """The template row a normalised label names: the longest phrase found in
+    it, or an exact short label; None when nothing or two rows tie."""
+    if not label:
+        return None
+    bare = strip_numbering(label)
+    best: list[tuple[int, formats.Row]] = []
+    for r in rows:
+        score = 0
+        for p in r.phrases:
+            if normalize_label(p) in label:
+                score = max(score, 100 + len(p))
+        for e in r.exact:
+            if bare == normalize_label(e) or label == normalize_label(e):
+                score = max(score, 200 + len(e))
+        if score:
+            best.append((score, r))
+    if not best:
+        return None
+    best.sort(key=lambda x: -x[0])
+    if len(best) > 1 and best[0][0] == best[1][0]:
+        return None
+    return best[0][1]
+
+
+def _detect_layouts(section_text: dict[str, str], year_hint: int | None) -> tuple[Layouts, str, dict]:
+    fp: dict[str, list[str]] = {}
+    t2_text = section_text.get("t2", "")
+    for fmt, phrases in formats.FINGERPRINTS.items():
+        fp[fmt] = [p for p in phrases if normalize_label(p) in t2_text]
+    if len(fp[FORMAT_2019]) > len(fp[FORMAT_2021]):
+        t2 = FORMAT_2019
+    elif fp[FORMAT_2021]:
+        t2 = FORMAT_2021
+    else:
+        t2 = None
+    t3_text = section_text.get("t3", "")
+    if any(normalize_label(p) in t3_text for p in ("逾期不补正", "收费通知", "缴纳费用")):
+        t3 = FORMAT_2021
+        fp.setdefault("t3", []).append("（六）其他处理分三项")
+    elif "其他处理" in t3_text:
+        t3 = FORMAT_2019
+        fp.setdefault("t3", []).append("（六）其他处理为单行")
+    else:
+        t3 = None
+    by_year = FORMAT_2019 if (year_hint is not None and year_hint <= 2020) else FORMAT_2021
+    template = t2 or t3 or (by_year if year_hint else "unknown")
+    default = template if template != "unknown" else FORMAT_2021
+    lay = Layouts(t2=t2 or default, t3=t3 or default, t4=default)
+    return lay, template, fp
+
+
+def _assign(vr: _ValueRow, ncols: int) -> tuple[list[Span] | None, str]:
+    """The spans of the row's ncols values in column order, or None with why."""
+    vals = vr.values
+    if vr.row.grid and len(vals) == ncols:
+        return vals, ""
+    dense = [v for v in vals if v.text.strip()]
+    if len(dense) == ncols:
+        return dense, ""
+    return None, f"读到 {len(dense)} 个数值，该行应有 {ncols} 栏，无法确定各数值所在的栏"
+
+
+def _put(cells: dict[str, Cell], key: str, span: Span) -> None:
+    raw = span.text.strip()
+    pv = parse_value(raw)
+    cells[key] = Cell(key=key, value=pv.value, raw=raw, status=pv.status, page=span.page,
+                      bbox=span.bbox, confidence=span.confidence, unit=pv.unit, note=pv.note,
+                      reason="内容不是数字" if pv.status == UNREADABLE else None)
+
+
+def _put_unreadable(cells: dict[str, Cell], key: str, raw: str, reason: str,
+                    span: Span | None = None) -> None:
+    cells[key] = Cell(key=key, value=None, raw=raw, status=UNREADABLE,
+                      page=span.page if span else None, bbox=span.bbox if span else None,
+                      confidence=span.confidence if span else 1.0, reason=reason)
+
+
+class _Builder:
+    def __init__(self, report: Report):
+        self.report = report
+        self.filled: dict[str, list[str]] = {}   # table.row -> raw values, for duplicates
+
+    def place(self, lay: TableLayout, row: formats.Row, vr: _ValueRow) -> None:
+        cols = lay.row_columns(row.key)
+        rid = f"{lay.table}.{row.key}"
+        raws = [v.text.strip() for v in vr.values]
+        if rid in self.filled:
+            if self.filled[rid] != raws:
+                self.report.duplicates.append(rid)
+            return
+        self.filled[rid] = raws
+        spans, why = _assign(vr, len(cols))
+        cells = self.report.cells
+        if spans is None:
+            raw = " ".join(t for t in raws if t)
+            anchor = next((v for v in vr.values if v.text.strip()), None)
+            for c in cols:
+                _put_unreadable(cells, f"{rid}.{c.key}", raw, why, anchor)
+            self.report.reading_notes.append(f"{row.short or row.label}：{why}")
+            return
+        for c, span in zip(cols, spans):
+            _put(cells, f"{rid}.{c.key}", span)
+
+    def place_t4(self, lay: TableLayout, vr: _ValueRow, context: str) -> bool:
+        ncols = len(lay.columns)
+        dense = [v for v in vr.values if v.text.strip()]
+        grid_vals = vr.values if vr.row.grid else dense
+        groups = lay.rows
+        if len(grid_vals) == ncols * len(groups) or len(dense) == ncols * len(groups):
+            vals = grid_vals if len(grid_vals) == ncols * len(groups) else dense
+            for gi, g in enumerate(groups):
+                part = _ValueRow(vr.row, vr.label, vr.label_spans,
+                                 vals[gi * ncols:(gi + 1) * ncols])
+                self.place(lay, g, part)
+            return True
+        g = match_row(vr.label, groups) or match_row(context, groups)
+        if g is None:
+            return False
+        self.place(lay, g, vr)
+        return True
+
+    def place_glued(self, lay: TableLayout, row: formats.Row, span: Span, digits: str) -> None:
+        rid = f"{lay.table}.{row.key}"
+        if rid in self.filled:
+            return
+        self.filled[rid] = [digits]
+        why = "数字粘连在一起，无法分栏"
+        for c in lay.row_columns(row.key):
+            _put_unreadable(self.report.cells, f"{rid}.{c.key}", digits, why, span)
+        self.report.reading_notes.append(f"{row.short or row.label}：{why}（{digits}）")
+
+
+def reconstruct(doc: Document) -> Report:
+    # Pass 1: sections and their text.
+    norms = [normalize_label(r.text) for r in doc.rows]
+    sections: list[str | None] = []
+    current: str | None = None
+    section_text: dict[str, list[str]] = {}
+    raw_text: dict[str, list[str]] = {}
+    for r, n in zip(doc.rows, norms):
+        sec = section_of(n) if (r.is_line or len([c for c in r.cells if c.text.strip()]) == 1) else None
+        if sec is not None:
+            current = sec
+        sections.append(current)
+        key = current or "s0"
+        section_text.setdefault(key, []).append(n)
+        raw_text.setdefault(key, []).append("".join(c.text for c in r.cells))
+    joined = {k: "\n".join(v) for k, v in section_text.items()}
+
+    meta = metadata.extract(doc, {k: "\n".join(v) for k, v in raw_text.items()})
+    lay, template, fp = _detect_layouts(joined, meta.year)
+
+    report = Report(
+        source=SourceInfo(path=doc.path, format=doc.kind, pages=doc.pages, sha256=doc.sha256),
+        agency=meta.agency, year=meta.year, template=template, published=meta.published,
+        layouts=lay, title_year=meta.title_year, period_year=meta.period_year,
+        sections={k: "\n".join(v) for k, v in raw_text.items()}, fingerprints=fp,
+    )
+    builder = _Builder(report)
+
+    # Pass 2: value rows.
+    buffer: list[str] = []
+    prev_sec: str | None = None
+    for r, n, sec in zip(doc.rows, norms, sections):
+        if sec != prev_sec:
+            buffer = []
+            prev_sec = sec
+        if sec not in formats.TABLES:
+            continue
+        table_lay = lay.of(sec)
+        vr = _split_row(r)
+        if vr is None:
+            glued = _glued(n, table_lay) if r.is_line else None
+            if glued is not None:
+                builder.place_glued(table_lay, glued[0], r.cells[0], glued[1])
+                buffer = []
+                continue
+            if n:
+                buffer = (buffer + [n])[-_LABEL_BUFFER_LINES:]
+            continue
+        context = "".join(buffer)
+        if sec == "t4":
+            if builder.place_t4(table_lay, vr, context):
+                buffer = []
+            else:
+                report.reading_notes.append(f"表四中有一行无法对应：{r.text[:40]}")
+            continue
+        rows = table_lay.all_rows()
+        target = match_row(vr.label, rows)
+        if target is None and buffer:
+            target = match_row(context + vr.label, rows)
+        if target is None:
+            if vr.label or context:
+                report.reading_notes.append(
+                    f"{formats.TABLE_NAMES[sec]}中有一行无法对应到格式中的任何一行："
+                    f"{(context + vr.label)[:40]}")
+            continue
+        builder.place(table_lay, target, vr)
+        buffer = []
+
+    # Every cell of the template, read or not.
+    found_rows = set(builder.filled)
+    for t in lay.tables():
+        for row in t.all_rows():
+            rid = f"{t.table}.{row.key}"
+            if rid not in found_rows:
+                report.missing_rows.append(rid)
+            for c in t.row_columns(row.key):
+                key = f"{rid}.{c.key}"
+                if key not in report.cells:
+                    _put_unreadable(report.cells, key, "", "原文中未找到该行")
+    if not found_rows:
+        raise ReportError("文件中没有找到年度报告的统计表（表二、表三、表四），不像是一份政府信息公开工作年度报告。")
+    # Keep the cells in template order.
+    order = lay.cell_keys()
+    report.cells = {k: report.cells[k] for k in order}
+    log.debug("reconstructed %s: %d rows found, %d missing", doc.path, len(found_rows),
+              len(report.missing_rows))
+    return report
+
+
+def _glued(norm: str, lay: TableLayout) -> tuple[formats.Row, str] | None:
+    """A label with its digits glued on ("行政规范性文件693665")."""
+    m = _GLUED_DIGITS.search(norm)
+    if not m:
+        return None
+    row = match_row(norm[: m.start()], lay.all_rows())
+    if row is None:
+        return None
+    return row, m.group(1)
+
+
+def status_counts(report: Report) -> Counter:
+    return Counter(c.status for c in report.cells.values())
+
+
+__all__ = ["reconstruct", "match_row", "section_of", "BLANK"]

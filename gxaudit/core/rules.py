@@ -1,0 +1,500 @@
+"""The rule engine: identities derived from the format data, the rules that
+need code, and the suspect-cell reasoning.
+
+Identities are data (``IDENTITIES``): "the cells on the actual side add up to
+the cells on the expected side", expanded per row or per column of a table
+layout.  One small evaluator checks them all; blank, placeholder and
+unreadable cells are *unknown* — an identity with unknown cells fails only
+when no non-negative values of the unknown cells could make it hold, so a
+blank never hides a real break and never invents one.
+
+Suspect reasoning: the failing identities are grouped into connected sets
+(identities that share cells).  In each set, a cell is the suspect when it
+lies on every failing identity, on no identity that holds, and one value of
+it makes every failing identity hold.  When exactly one cell qualifies it is
+named with that value; otherwise the suspect is ``None``.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from . import formats
+from .formats import FORMAT_2019, FORMAT_2021, T3_PART_COLUMNS, T4_PART_COLUMNS
+from .model import (BLANK, ERROR, INFO, PLACEHOLDER, UNREADABLE, WARNING, Finding, Report)
+from .text import fmt_number
+
+RULESET_VERSION = "2026.1"
+
+# ---------------------------------------------------------------------------
+# The rule catalogue: id → severity and a Chinese name.  Ids follow domain.md §5.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    severity: str
+    name: str
+    description: str
+
+
+RULES: dict[str, RuleInfo] = {r.id: r for r in (
+    RuleInfo("T3-ROW", ERROR, "表三行合计", "每一行：自然人与五类法人或其他组织之和等于总计"),
+    RuleInfo("T3-BAL", ERROR, "表三勾稽关系", "每一栏：第一项加第二项之和等于第三项加第四项之和"),
+    RuleInfo("T3-LEAF", ERROR, "表三办理结果合计", "每一栏：（七）总计等于各项办理结果之和"),
+    RuleInfo("T3-BAL-LEAF", ERROR, "表三勾稽关系（按明细）",
+             "每一栏：第一项加第二项之和等于各项办理结果之和加结转下年度"),
+    RuleInfo("T3-NN", ERROR, "表三数值", "表三各栏应为非负整数"),
+    RuleInfo("T4-SUM", ERROR, "表四合计", "结果维持、结果纠正、其他结果、尚未审结之和等于总计"),
+    RuleInfo("T4-NN", ERROR, "表四数值", "表四各栏应为非负整数"),
+    RuleInfo("T2-NN", ERROR, "表二数值", "件数为非负整数（2019年版本年增/减可为负），金额为非负数"),
+    RuleInfo("T2-VALID", WARNING, "表二现行有效件数", "现行有效件数加本年废止件数不应小于本年制发件数"),
+    RuleInfo("T2-PUB", WARNING, "表二公开数量", "本年新公开数量不应大于对外公开总数量"),
+    RuleInfo("T2-UNIT", WARNING, "表二金额单位", "行政事业性收费金额以万元为单位"),
+    RuleInfo("F-TEMPLATE", ERROR, "格式版本", "2021年及以后的报告应使用2021年版格式"),
+    RuleInfo("F-ROWSET", WARNING, "表格行", "表格各行应与格式一致，无缺行、重复行"),
+    RuleInfo("F-BLANK", WARNING, "空白单元格", "统计表中不应留空，无数据应填 0"),
+    RuleInfo("F-PLACEHOLDER", WARNING, "占位符", "统计表中以“/”“—”等代替数字"),
+    RuleInfo("F-UNREADABLE", WARNING, "无法识读", "单元格内容无法识读为数字，需人工核对原文"),
+    RuleInfo("F-FEE", WARNING, "信息处理费", "2021年版格式要求在“其他需要报告的事项”中说明信息处理费收取情况"),
+    RuleInfo("D-YEAR", WARNING, "报告年度", "标题年度与统计期限年度应一致"),
+    RuleInfo("D-DEADLINE", WARNING, "发布时限", "部门应于次年1月31日前、本级政府应于3月31日前发布"),
+)}
+
+LEAVES = "<leaves>"   # expands to the leaf rows of the layout
+
+# Identities as data: (rule, table, along, actual side, expected side).
+#   along="row":    for each row, columns on the actual side = columns on the expected side
+#   along="column": for each column, rows on the actual side = rows on the expected side
+IDENTITIES = (
+    ("T3-ROW", "t3", "row", ("total",), T3_PART_COLUMNS),
+    ("T3-BAL", "t3", "column", ("total_processed", "carried_forward"), ("new_received", "carried_over")),
+    ("T3-LEAF", "t3", "column", ("total_processed",), (LEAVES,)),
+    ("T3-BAL-LEAF", "t3", "column", (LEAVES, "carried_forward"), ("new_received", "carried_over")),
+    ("T4-SUM", "t4", "row", ("total",), T4_PART_COLUMNS),
+)
+
+
+@dataclass(frozen=True)
+class Identity:
+    rule: str
+    table: str
+    scope: str                      # the row or the column it runs along
+    actual: tuple[str, ...]         # cell keys
+    expected: tuple[str, ...]
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return self.expected + self.actual
+
+
+def identities(layouts: formats.Layouts) -> list[Identity]:
+    out: list[Identity] = []
+    for rule, table, along, act, exp in IDENTITIES:
+        lay = layouts.of(table)
+
+        def expand(keys):
+            res = []
+            for k in keys:
+                res.extend(lay.leaves if k == LEAVES else (k,))
+            return tuple(res)
+
+        if along == "row":
+            for r in lay.rows:
+                out.append(Identity(rule, table, r.key,
+                                    tuple(f"{table}.{r.key}.{c}" for c in act),
+                                    tuple(f"{table}.{r.key}.{c}" for c in exp)))
+        else:
+            for c in lay.columns:
+                out.append(Identity(rule, table, c.key,
+                                    tuple(f"{table}.{r}.{c.key}" for r in expand(act)),
+                                    tuple(f"{table}.{r}.{c.key}" for r in expand(exp))))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Evaluation
+# ---------------------------------------------------------------------------
+
+HOLDS, FAILS, UNDETERMINED = "holds", "fails", "undetermined"
+
+
+@dataclass
+class Evaluation:
+    identity: Identity
+    state: str
+    expected: float
+    actual: float                   # unknown cells counted as 0
+    unknown: tuple[str, ...]
+
+
+def _num(report: Report, key: str) -> tuple[float, bool]:
+    c = report.cells.get(key)
+    if c is None or not c.known:
+        return 0, False
+    return c.value, True
+
+
+def evaluate(report: Report, ident: Identity) -> Evaluation:
+    exp = act = 0
+    unknown_exp: list[str] = []
+    unknown_act: list[str] = []
+    for k in ident.expected:
+        v, ok = _num(report, k)
+        exp += v
+        if not ok:
+            unknown_exp.append(k)
+    for k in ident.actual:
+        v, ok = _num(report, k)
+        act += v
+        if not ok:
+            unknown_act.append(k)
+    unknown = tuple(unknown_exp + unknown_act)
+    diff = exp - act
+    if _eq(diff, 0):
+        state = HOLDS if not unknown else UNDETERMINED
+    elif not unknown:
+        state = FAILS
+    else:
+        # Unknown cells are >= 0: they can raise the side they stand on.
+        feasible = (diff > 0 and unknown_act) or (diff < 0 and unknown_exp)
+        state = UNDETERMINED if feasible else FAILS
+    return Evaluation(ident, state, exp, act, unknown)
+
+
+def _eq(a: float, b: float) -> bool:
+    return abs(a - b) < 1e-9
+
+
+def _clean(v: float) -> int | float:
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def _solve(report: Report, ev: Evaluation, key: str) -> float | None:
+    """The value of ``key`` that makes the identity hold, others as they are."""
+    ident = ev.identity
+    if ev.unknown and ev.unknown != (key,):
+        return None
+    cur, _ = _num(report, key)
+    if key in ident.actual and key not in ident.expected:
+        return cur + (ev.expected - ev.actual)
+    if key in ident.expected and key not in ident.actual:
+        return cur - (ev.expected - ev.actual)
+    return None
+
+
+def _suspects(report: Report, evals: list[Evaluation]) -> dict[int, tuple[str, float] | None]:
+    """For each failing evaluation (by index), the suspect of its connected set."""
+    failing = [i for i, e in enumerate(evals) if e.state == FAILS]
+    holding_cells: set[str] = set()
+    for e in evals:
+        if e.state == HOLDS:
+            holding_cells.update(e.identity.cells)
+    # Connected sets of failing identities that share cells.
+    parent = {i: i for i in failing}
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_cell: dict[str, int] = {}
+    for i in failing:
+        for k in evals[i].identity.cells:
+            if k in by_cell:
+                parent[find(i)] = find(by_cell[k])
+            else:
+                by_cell[k] = i
+    groups: dict[int, list[int]] = {}
+    for i in failing:
+        groups.setdefault(find(i), []).append(i)
+
+    result: dict[int, tuple[str, float] | None] = {}
+    for members in groups.values():
+        common = set(evals[members[0]].identity.cells)
+        for i in members[1:]:
+            common &= set(evals[i].identity.cells)
+        candidates = []
+        for key in sorted(common - holding_cells):
+            cell = report.cells.get(key)
+            if cell is None or not cell.known:
+                continue
+            values = {_solve(report, evals[i], key) for i in members}
+            if len(values) != 1:
+                continue
+            v = values.pop()
+            if v is None or v < 0 or (isinstance(cell.value, int) and not float(v).is_integer()):
+                continue
+            candidates.append((key, _clean(v)))
+        pick = candidates[0] if len(candidates) == 1 else None
+        for i in members:
+            result[i] = pick
+    return result
+
+
+def implied_value(report: Report, key: str, evals: list[Evaluation]) -> int | float | None:
+    """The value an unknown cell must have for the identities it lies on,
+    when they agree and every other cell of them is known."""
+    values = set()
+    for e in evals:
+        if key in e.identity.cells and e.unknown == (key,):
+            v = _solve(report, e, key)
+            if v is not None:
+                values.add(_clean(v))
+    if len(values) == 1:
+        v = values.pop()
+        if v >= 0:
+            return v
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Messages
+# ---------------------------------------------------------------------------
+
+def _col_label(table: str, col: str) -> str:
+    return {c.key: c.label for c in formats.layout(table, FORMAT_2021).columns}[col]
+
+
+def _row_short(report: Report, table: str, row: str) -> str:
+    r = report.layouts.of(table).row(row)
+    return r.short or r.label
+
+
+def _identity_message(report: Report, ev: Evaluation) -> str:
+    i = ev.identity
+    e, a = fmt_number(_clean(ev.expected)), fmt_number(_clean(ev.actual))
+    if i.rule == "T3-ROW":
+        return f"{_row_short(report, 't3', i.scope)}：各类申请人之和为 {e}，总计栏填 {a}"
+    col = _col_label(i.table, i.scope) if i.table == "t3" else ""
+    if i.rule == "T3-BAL":
+        return f"{col}栏：第一项加第二项之和为 {e}，第三项加第四项之和为 {a}"
+    if i.rule == "T3-LEAF":
+        return f"{col}栏：各项办理结果之和为 {e}，（七）总计填 {a}"
+    if i.rule == "T3-BAL-LEAF":
+        return f"{col}栏：第一项加第二项之和为 {e}，各项办理结果之和加结转下年度为 {a}"
+    if i.rule == "T4-SUM":
+        return f"{_row_short(report, 't4', i.scope)}：结果维持、结果纠正、其他结果、尚未审结之和为 {e}，总计填 {a}"
+    return f"{i.rule}：应为 {e}，实为 {a}"  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------
+# Rules that need code
+# ---------------------------------------------------------------------------
+
+def _nn_findings(report: Report) -> list[Finding]:
+    out = []
+    for t in formats.TABLES:
+        lay = report.layouts.of(t)
+        for row in lay.all_rows():
+            for col in lay.row_columns(row.key):
+                key = f"{t}.{row.key}.{col.key}"
+                c = report.cells.get(key)
+                if c is None or not c.known:
+                    continue
+                v = c.value
+                bad = None
+                if col.kind == "amount":
+                    if v < 0:
+                        bad = "金额不应为负数"
+                elif col.kind == "signed":
+                    if not float(v).is_integer():
+                        bad = "应为整数"
+                elif v < 0:
+                    bad = "件数不应为负数"
+                elif not float(v).is_integer():
+                    bad = "件数应为整数"
+                if bad:
+                    rule = {"t2": "T2-NN", "t3": "T3-NN", "t4": "T4-NN"}[t]
+                    out.append(Finding(rule, ERROR, [key],
+                                       f"{formats.TABLE_NAMES[t]}{row.short or row.label}·{col.label}："
+                                       f"{bad}（填 {fmt_number(v)}）", actual=_clean(v)))
+    return out
+
+
+def _t2_findings(report: Report) -> list[Finding]:
+    out = []
+    cells = report.cells
+    if report.layouts.t2 == FORMAT_2021:
+        for row in ("regulations", "normative_documents"):
+            keys = [f"t2.{row}.{c}" for c in ("issued", "repealed", "in_force")]
+            vals = [report.value(k) for k in keys]
+            if None in vals:
+                continue
+            issued, repealed, in_force = vals
+            if in_force + repealed < issued:
+                name = _row_short(report, "t2", row)
+                out.append(Finding("T2-VALID", WARNING, keys,
+                                   f"{name}：现行有效件数 {fmt_number(in_force)} 加本年废止件数 "
+                                   f"{fmt_number(repealed)} 小于本年制发件数 {fmt_number(issued)}",
+                                   expected=_clean(issued), actual=_clean(in_force + repealed)))
+    else:
+        for row in ("regulations", "normative_documents"):
+            k_new, k_tot = f"t2.{row}.new_published", f"t2.{row}.total_published"
+            new, tot = report.value(k_new), report.value(k_tot)
+            if new is not None and tot is not None and new > tot:
+                name = _row_short(report, "t2", row)
+                out.append(Finding("T2-PUB", WARNING, [k_new, k_tot],
+                                   f"{name}：本年新公开数量 {fmt_number(new)} 大于对外公开总数量 {fmt_number(tot)}",
+                                   expected=_clean(tot), actual=_clean(new)))
+    fee_key = "t2.fees.amount"
+    fee = cells.get(fee_key)
+    if fee is not None and fee.known and fee.unit in ("元",) and report.layouts.t2 == FORMAT_2021:
+        out.append(Finding("T2-UNIT", WARNING, [fee_key],
+                           f"行政事业性收费金额填为“{fee.raw}”，单位应为万元",
+                           actual=fee.value, suspect=fee_key, suggested=_clean(fee.value / 10000)))
+    return out
+
+
+def _format_findings(report: Report) -> list[Finding]:
+    out = []
+    y = report.year
+    all_keys = list(report.cells)
+    if report.template == FORMAT_2019 and y is not None and y >= 2021:
+        out.append(Finding("F-TEMPLATE", ERROR, [k for k in all_keys if k.startswith("t2.")],
+                           f"{y}年度报告使用了旧版（2019年版）格式，应使用2021年版格式"
+                           f"（国办公开办函〔2021〕30号）",
+                           detail={"fingerprints": report.fingerprints.get(FORMAT_2019, [])}))
+    elif report.template == FORMAT_2021 and y is not None and y <= 2020:
+        out.append(Finding("F-TEMPLATE", WARNING, [k for k in all_keys if k.startswith("t2.")],
+                           f"{y}年度报告应使用2019年版格式，却使用了2021年版格式"))
+    elif report.template == "unknown":
+        out.append(Finding("F-TEMPLATE", WARNING, [], "无法判断报告所用的格式版本"))
+    if report.template == FORMAT_2021 and report.layouts.t3 == FORMAT_2019:
+        keys = [k for k in all_keys if k.startswith("t3.other.")]
+        out.append(Finding("F-ROWSET", WARNING if (y is None or y >= 2021) else INFO, keys,
+                           "表三（六）其他处理只有一行，2021年版格式应分列 1. 逾期不补正、"
+                           "2. 逾期未缴纳费用、3. 其他 三项"))
+    elif report.template == FORMAT_2019 and report.layouts.t3 == FORMAT_2021:
+        keys = [k for k in all_keys if k.startswith("t3.other_")]
+        out.append(Finding("F-ROWSET", WARNING, keys, "表三（六）其他处理分列三项，与2019年版格式不一致"))
+    missing_by_table: dict[str, list[str]] = {}
+    for rid in report.missing_rows:
+        missing_by_table.setdefault(rid.split(".")[0], []).append(rid)
+    for t, rids in missing_by_table.items():
+        lay = report.layouts.of(t)
+        rows_total = len(lay.all_rows())
+        keys = [k for k in all_keys if any(k.startswith(r + ".") for r in rids)]
+        names = "、".join(_row_short(report, t, r.split(".")[1]) for r in rids)
+        if len(rids) == rows_total:
+            msg = f"未能读取{formats.TABLE_NAMES[t]}，原文中没有找到这张表"
+        else:
+            msg = f"{formats.TABLE_NAMES[t]}缺少以下行（或无法读取）：{names}"
+        out.append(Finding("F-ROWSET", WARNING, keys, msg))
+    for rid in report.duplicates:
+        t, row = rid.split(".")
+        keys = [k for k in all_keys if k.startswith(rid + ".")]
+        out.append(Finding("F-ROWSET", WARNING, keys,
+                           f"{formats.TABLE_NAMES[t]}{_row_short(report, t, row)}出现了两次且数字不同，已采用第一次出现的数字"))
+    return out
+
+
+def _cell_state_findings(report: Report, evals: list[Evaluation]) -> list[Finding]:
+    """Blank, placeholder and unreadable cells, one finding per row."""
+    out = []
+    missing = set(report.missing_rows)
+    for t in formats.TABLES:
+        lay = report.layouts.of(t)
+        for row in lay.all_rows():
+            rid = f"{t}.{row.key}"
+            if rid in missing:
+                continue
+            for status, rule, what in ((BLANK, "F-BLANK", "空白"), (PLACEHOLDER, "F-PLACEHOLDER", "以占位符填写"),
+                                       (UNREADABLE, "F-UNREADABLE", "无法识读")):
+                keys = [f"{rid}.{c.key}" for c in lay.row_columns(row.key)
+                        if report.cells[f"{rid}.{c.key}"].status == status]
+                if not keys:
+                    continue
+                cols = "、".join(_cell_col_label(row.key, k, lay) for k in keys)
+                msg = f"{formats.TABLE_NAMES[t]}{row.short or row.label}：{cols}{what}"
+                reason = report.cells[keys[0]].reason
+                if status == UNREADABLE and reason:
+                    msg += f"（{reason}）"
+                suspect = suggested = None
+                if len(keys) == 1:
+                    v = implied_value(report, keys[0], evals)
+                    if v is not None:
+                        suspect, suggested = keys[0], v
+                        msg += f"；按勾稽关系应为 {fmt_number(v)}"
+                out.append(Finding(rule, WARNING, keys, msg, suspect=suspect, suggested=suggested))
+    return out
+
+
+def _cell_col_label(row: str, key: str, lay: formats.TableLayout) -> str:
+    col = key.rsplit(".", 1)[1]
+    for c in lay.row_columns(row):
+        if c.key == col:
+            return c.label
+    return col
+
+
+def _fee_findings(report: Report) -> list[Finding]:
+    if report.template != FORMAT_2021 or report.year is None or report.year < 2021:
+        return []
+    s6 = report.sections.get("s6", "")
+    if any(w in s6 for w in ("处理费", "收费", "信息处理", "處理費")):
+        return []
+    where = "“六、其他需要报告的事项”中" if s6 else "报告中没有“六、其他需要报告的事项”，"
+    return [Finding("F-FEE", WARNING, [], f"{where}未说明信息处理费的收取情况"
+                    "（发出收费通知的件数和总金额以及实际收取的总金额）")]
+
+
+def _date_findings(report: Report) -> list[Finding]:
+    out = []
+    if report.title_year and report.period_year and report.title_year != report.period_year:
+        out.append(Finding("D-YEAR", WARNING, [],
+                           f"标题年度为 {report.title_year} 年，统计期限却是 {report.period_year} 年",
+                           expected=report.title_year, actual=report.period_year))
+    if report.published and report.year:
+        try:
+            pub = _dt.date.fromisoformat(report.published)
+        except ValueError:
+            return out
+        government = bool(report.agency) and report.agency.endswith("人民政府")
+        deadline = _dt.date(report.year + 1, 3, 31) if government else _dt.date(report.year + 1, 1, 31)
+        if pub > deadline:
+            who = "本级人民政府" if government else "政府部门"
+            out.append(Finding("D-DEADLINE", WARNING, [],
+                               f"落款日期 {report.published} 晚于{who}的法定发布时限 {deadline.isoformat()}"))
+        elif pub.year <= report.year:
+            out.append(Finding("D-DEADLINE", WARNING, [],
+                               f"落款日期 {report.published} 早于统计年度 {report.year} 年结束"))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------
+
+_SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+def check(report: Report) -> list[Finding]:
+    """Every finding for one report, errors first, in template order."""
+    evals = [evaluate(report, i) for i in identities(report.layouts)]
+    suspects = _suspects(report, evals)
+    findings: list[Finding] = []
+    for idx, ev in enumerate(evals):
+        if ev.state != FAILS:
+            continue
+        pick = suspects.get(idx)
+        findings.append(Finding(
+            ev.identity.rule, RULES[ev.identity.rule].severity, list(ev.identity.cells),
+            _identity_message(report, ev), expected=_clean(ev.expected), actual=_clean(ev.actual),
+            suspect=pick[0] if pick else None, suggested=pick[1] if pick else None,
+            detail={"unknown": list(ev.unknown)}))
+    findings += _nn_findings(report)
+    findings += _t2_findings(report)
+    findings += _format_findings(report)
+    findings += _cell_state_findings(report, evals)
+    findings += _fee_findings(report)
+    findings += _date_findings(report)
+    order = {k: i for i, k in enumerate(report.cells)}
+    rule_order = {r: i for i, r in enumerate(RULES)}
+    findings.sort(key=lambda f: (_SEVERITY_RANK[f.severity], rule_order.get(f.rule, 99),
+                                 min((order.get(k, 10**6) for k in f.cells), default=-1)))
+    return findings
