@@ -22,6 +22,7 @@ class Span:
     bbox: BBox | None = None         # PDF points [x0, top, x1, bottom]
     confidence: float = 1.0
     merged: bool = False             # the continuation of a merged (spanned) cell
+    line: int | None = None          # 1-based line, for text sources
 
 
 @dataclass
@@ -52,8 +53,9 @@ class Document:
     pages: int | None = None
     rows: list[Row] = field(default_factory=list)
 
-    def line(self, text: str, page: int | None = None, bbox: BBox | None = None) -> None:
-        self.rows.append(Row([Span(text, page, bbox)], page=page))
+    def line(self, text: str, page: int | None = None, bbox: BBox | None = None,
+             line: int | None = None) -> None:
+        self.rows.append(Row([Span(text, page, bbox, line=line)], page=page))
 
     @property
     def text(self) -> str:

@@ -45,6 +45,7 @@ class Cell:
     note: str | None = None          # a bracketed note inside the cell
     reason: str | None = None        # why the reader left it unreadable
     original: int | float | None = None  # the value read from the source, once edited
+    line: int | None = None          # 1-based line of a text source
 
     @property
     def known(self) -> bool:

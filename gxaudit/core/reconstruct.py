@@ -67,8 +67,8 @@ def _split_row(row: Row) -> _ValueRow | None:
         if not tokens:
             return None
         span = cells[0]
-        return _ValueRow(row, normalize_label(label), [Span(label, span.page, span.bbox)],
-                         [Span(t, span.page, span.bbox, span.confidence) for t in tokens],
+        return _ValueRow(row, normalize_label(label), [Span(label, span.page, span.bbox, line=span.line)],
+                         [Span(t, span.page, span.bbox, span.confidence, line=span.line) for t in tokens],
                          tokens_only=True)
     last_label = -1
     for i, c in enumerate(cells):
@@ -151,14 +151,15 @@ def _put(cells: dict[str, Cell], key: str, span: Span) -> None:
     pv = parse_value(raw)
     cells[key] = Cell(key=key, value=pv.value, raw=raw, status=pv.status, page=span.page,
                       bbox=span.bbox, confidence=span.confidence, unit=pv.unit, note=pv.note,
-                      reason="内容不是数字" if pv.status == UNREADABLE else None)
+                      reason="内容不是数字" if pv.status == UNREADABLE else None, line=span.line)
 
 
 def _put_unreadable(cells: dict[str, Cell], key: str, raw: str, reason: str,
                     span: Span | None = None) -> None:
     cells[key] = Cell(key=key, value=None, raw=raw, status=UNREADABLE,
                       page=span.page if span else None, bbox=span.bbox if span else None,
-                      confidence=span.confidence if span else 1.0, reason=reason)
+                      confidence=span.confidence if span else 1.0, reason=reason,
+                      line=span.line if span else None)
 
 
 class _Builder:

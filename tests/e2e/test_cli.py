@@ -25,7 +25,7 @@ def test_seed000_json_contract():
                              "year": 2021, "template": "2021", "published": "2022-01-24"}
     cell = doc["cells"]["t3.total_processed.total"]
     assert cell == {"value": 0, "raw": "0", "status": "ok", "page": None, "bbox": None,
-                    "confidence": 1.0}
+                    "confidence": 1.0, "line": 337}
     assert doc["cells"]["t2.fees.amount"]["value"] == 29.313
     assert doc["cells"]["t2.fees.amount"]["raw"] == "29.313万元"
     errors = [f for f in doc["findings"] if f["severity"] == "error"]

@@ -17,6 +17,8 @@ def cell_json(cell) -> dict:
         "bbox": [round(x, 2) for x in cell.bbox] if cell.bbox else None,
         "confidence": round(cell.confidence, 4),
     }
+    if cell.line is not None:
+        out["line"] = cell.line
     if cell.unit:
         out["unit"] = cell.unit
     if cell.note:

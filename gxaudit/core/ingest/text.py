@@ -44,31 +44,31 @@ def _is_word_dump(lines: list[str]) -> bool:
 
 
 def _word_dump_rows(lines: list[str], doc: Document) -> None:
-    block: list[str] | None = None
+    block: list[list] | None = None      # [text, line number] per cell
 
     def flush():
         nonlocal block
         if block is not None:
-            doc.rows.append(Row([Span(t.strip()) for t in block], grid=True, table=0))
+            doc.rows.append(Row([Span(t.strip(), line=n) for t, n in block], grid=True, table=0))
         block = None
 
-    for ln in lines:
+    for n, ln in enumerate(lines, start=1):
         if ln.startswith("\t"):
             if block is None:
                 block = []
-            block.append(ln[1:])
+            block.append([ln[1:], n])
         elif not ln.strip():
             flush()
         elif block is not None:
             # A label broken over lines: the rest of the last cell.
-            block[-1] = block[-1] + ln.strip()
+            block[-1][0] = block[-1][0] + ln.strip()
         else:
-            doc.line(ln.strip())
+            doc.line(ln.strip(), line=n)
     flush()
 
 
 def _plain_rows(lines: list[str], doc: Document) -> None:
-    for ln in lines:
+    for n, ln in enumerate(lines, start=1):
         stripped = ln.strip()
         if not stripped:
             continue
@@ -76,16 +76,16 @@ def _plain_rows(lines: list[str], doc: Document) -> None:
             if _MD_SEPARATOR.match(stripped):
                 continue
             inner = stripped[1:-1] if stripped.endswith("|") and len(stripped) > 1 else stripped[1:]
-            cells = [Span(c.strip()) for c in inner.split("|")]
+            cells = [Span(c.strip(), line=n) for c in inner.split("|")]
             doc.rows.append(Row(cells, grid=True, table=0))
         elif "\t" in ln.strip("\t") or ln.count("\t") >= 2:
-            cells = [Span(c.strip()) for c in ln.rstrip("\n").split("\t")]
+            cells = [Span(c.strip(), line=n) for c in ln.rstrip("\n").split("\t")]
             # Drop the tab padding OCR adds at the end of a line.
             while cells and not cells[-1].text:
                 cells.pop()
             doc.rows.append(Row(cells, grid=False, table=0))
         else:
-            doc.line(stripped.lstrip("#").strip() if stripped.startswith("#") else stripped)
+            doc.line(stripped.lstrip("#").strip() if stripped.startswith("#") else stripped, line=n)
 
 
 def read_text(path: str, data: bytes, sha256: str) -> Document:
