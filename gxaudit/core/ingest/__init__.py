@@ -60,8 +60,10 @@ def read_document(path: str) -> Document:
     if kind == "text":
         from .text import read_text
         return read_text(path, data, sha)
+    if kind == "pdf":
+        from .pdf import read_pdf
+        return read_pdf(path, data, sha)
     raise ReportError({
-        "pdf": "本版本尚不能读取 PDF 文件，请先导出为文本（.txt）后再打开。",
         "docx": "本版本尚不能读取 Word（.docx）文件，请先导出为文本（.txt）后再打开。",
         "xlsx": "本版本尚不能读取 Excel 工作簿。",
         "html": "本版本尚不能读取网页（HTML）文件，请先另存为文本（.txt）后再打开。",

@@ -1,0 +1,277 @@
+"""Reader for PDF files with a text layer.
+
+Two libraries, each for what it does well (platform.md):
+
+* **pypdfium2** pulls every page's text quickly.  It decides which pages hold
+  the statistical tables (by the labels and headings of formats.py) and
+  gives the running text of every other page.  It also tells a scan (no text
+  layer), an encrypted file and a damaged file apart before anything slow runs.
+* **pdfplumber** runs its table machinery only on the table pages.  Each
+  table row becomes a grid row with one Span per grid cell (page and bbox in
+  PDF points, ``[x0, top, x1, bottom]``); a cell covered by a merged (spanned)
+  neighbour comes back as ``None`` and becomes a ``merged`` Span carrying the
+  covering cell's box.  Text outside the tables becomes one-cell line rows.
+
+Rows come in reading order — by page, then by vertical position — so the
+section headings (二、三、四…) precede their tables.  The reader never decides
+what a row means; reconstruction does (one path for every format).
+"""
+from __future__ import annotations
+
+import io
+import logging
+import re
+
+from ..document import Document, Row, Span
+from ..formats import FINGERPRINTS, LAYOUTS, SECTION_PHRASES
+from ..model import ReportError
+from ..text import normalize_label
+
+log = logging.getLogger("gxaudit.ingest.pdf")
+
+# At most this many pages go through pdfplumber's (slow) table machinery.
+MAX_TABLE_PAGES = 12
+# A page is a table page when its text holds at least this many distinct
+# table markers (row labels, column headers, 第二十条).
+MIN_MARKERS = 3
+# A page "has text" when it carries at least this many non-blank characters.
+MIN_PAGE_CHARS = 10
+
+_PAGE_NUMBER = re.compile(r"^(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
+_WS = re.compile(r"\s+")
+# The title of a side-by-side comparison of two years' reports (a peer tool's
+# printout such as "宿迁市 政务公开年报比对 / 年份: 2023 vs 2024"): both years'
+# tables interleave on every page, so it is not one report.
+_COMPARISON = re.compile(r"(?:年报|报告)(?:比对|对比|差异比较)|(?:19|20)\d{2}年?(?:vs|对比|比对)(?:19|20)\d{2}",
+                         re.I)
+
+
+def _markers() -> tuple[str, ...]:
+    """Normalised phrases that appear in tables 二, 三, 四 (and hardly in prose)."""
+    out: set[str] = {"第二十条", "信息内容", "申请人情况", "勾稽关系"}
+    for lay in LAYOUTS.values():
+        for r in lay.all_rows():
+            out.update(r.phrases)
+            out.update(e for e in r.exact if len(e) >= 4)
+        cols = list(lay.columns) + [c for b in lay.blocks for c in b.columns]
+        for c in cols:
+            out.update(a for a in c.aliases if len(a) >= 4)
+    for phrases in FINGERPRINTS.values():
+        out.update(phrases)
+    for sec in ("t2", "t3", "t4"):
+        out.update(SECTION_PHRASES[sec])
+    return tuple(sorted({normalize_label(m) for m in out if m}))
+
+
+_MARKERS: tuple[str, ...] | None = None
+
+
+def _table_markers() -> tuple[str, ...]:
+    global _MARKERS
+    if _MARKERS is None:
+        _MARKERS = _markers()
+    return _MARKERS
+
+
+def _open_pdfium(data: bytes):
+    import pypdfium2 as pdfium
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc).lower()
+        if "password" in msg:
+            raise ReportError("PDF 文件已加密（需要密码才能打开），请提供未加密的版本。") from exc
+        if "format" in msg or "file" in msg:
+            raise ReportError("PDF 文件已损坏或不完整（可能下载中断或被截断），无法打开。") from exc
+        raise ReportError(f"无法打开 PDF 文件（{exc}）。") from exc
+
+
+def _pdfium_texts(pdf) -> tuple[list[str], list[bool]]:
+    """Every page's text, and whether the page holds images (for scans)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+    texts: list[str] = []
+    images: list[bool] = []
+    for i in range(len(pdf)):
+        try:
+            page = pdf[i]
+        except pdfium.PdfiumError as exc:
+            raise ReportError(f"PDF 文件第 {i + 1} 页已损坏，无法读取。") from exc
+        try:
+            tp = page.get_textpage()
+            try:
+                text = tp.get_text_range()
+            finally:
+                tp.close()
+            has_text = len(_WS.sub("", text)) >= MIN_PAGE_CHARS
+            has_image = False
+            if not has_text:
+                has_image = any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,),
+                                                                max_depth=2))
+        finally:
+            page.close()
+        texts.append(text)
+        images.append(has_image)
+    return texts, images
+
+
+def _table_pages(texts: list[str]) -> list[int]:
+    """0-based indices of the pages that hold tables 二/三/四."""
+    markers = _table_markers()
+    scored: list[tuple[int, int]] = []
+    for i, t in enumerate(texts):
+        norm = normalize_label(t)
+        score = sum(1 for m in markers if m in norm)
+        if score >= MIN_MARKERS:
+            scored.append((score, i))
+    if len(scored) > MAX_TABLE_PAGES:
+        log.info("%d candidate table pages; keeping the %d best", len(scored), MAX_TABLE_PAGES)
+        scored = sorted(scored, reverse=True)[:MAX_TABLE_PAGES]
+    return sorted(i for _, i in scored)
+
+
+def _is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER.match(text.strip()))
+
+
+def _text_lines(doc: Document, page_no: int, text: str) -> None:
+    for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        ln = ln.strip()
+        if ln and not _is_page_number(ln):
+            doc.line(ln, page=page_no)
+
+
+def _bbox(b) -> tuple[float, float, float, float]:
+    return (round(float(b[0]), 2), round(float(b[1]), 2), round(float(b[2]), 2), round(float(b[3]), 2))
+
+
+def _covering(rows_cells: list[list], ri: int, ci: int):
+    """The box of the cell that covers grid position (ri, ci), whose own entry
+    is None: the nearest cell to the left in the same row that reaches over
+    it, else the nearest cell above that reaches down over it."""
+    row = rows_cells[ri]
+    ref_top = next((c[1] for c in row if c is not None), None)
+    col_x0 = next((rc[ci][0] for rc in rows_cells if rc[ci] is not None), None)
+    if col_x0 is not None:
+        for j in range(ci - 1, -1, -1):
+            c = row[j]
+            if c is not None:
+                if c[2] > col_x0 + 1:
+                    return c
+                break
+    if ref_top is not None:
+        for k in range(ri - 1, -1, -1):
+            c = rows_cells[k][ci]
+            if c is not None:
+                if c[3] > ref_top + 1:
+                    return c
+                break
+    return None
+
+
+def _clean_cell(text: str | None) -> str:
+    return (text or "").replace("\u00a0", " ").strip()
+
+
+def _plumber_page(doc_rows: list[tuple[float, int, Row]], page, page_no: int,
+                  table_base: int) -> int:
+    """Rows of one pdfplumber page: grid rows for tables, lines for the rest.
+    Returns the number of (real) tables found."""
+    page = page.dedupe_chars()
+    tables = page.find_tables()
+    real = []
+    for t in tables:
+        data = t.extract()
+        ncols = max((len(r) for r in data), default=0)
+        multi = any(sum(1 for c in r if c and c.strip()) >= 2 for r in data)
+        if ncols >= 2 and multi:
+            real.append((t, data))
+    seq = 0
+    for ti, (t, data) in enumerate(real):
+        boxes = [list(r.cells) for r in t.rows]
+        for ri, (trow, texts) in enumerate(zip(t.rows, data)):
+            cells: list[Span] = []
+            for ci, (box, text) in enumerate(zip(trow.cells, texts)):
+                if box is None:
+                    cover = _covering(boxes, ri, ci)
+                    cells.append(Span("", page_no, _bbox(cover) if cover else None, merged=True))
+                else:
+                    cells.append(Span(_clean_cell(text), page_no, _bbox(box)))
+            top = float(trow.bbox[1])
+            live = [c for c in cells if not c.merged]
+            if len(live) == 1 and cells[0] is live[0]:
+                # A full-width cell is a line of text inside the frame (a heading,
+                # 第二十条第（五）项, or a paragraph WPS put in a table).
+                if live[0].text and not _is_page_number(live[0].text):
+                    doc_rows.append((top, seq, Row([live[0]], page=page_no)))
+                    seq += 1
+                continue
+            doc_rows.append((top, seq, Row(cells, page=page_no, grid=True, table=table_base + ti)))
+            seq += 1
+    boxes_real = [t.bbox for t, _ in real]
+    for ln in page.extract_text_lines(strip=True, return_chars=False):
+        text = ln["text"].strip()
+        if not text or _is_page_number(text):
+            continue
+        cy = (ln["top"] + ln["bottom"]) / 2
+        cx = (ln["x0"] + ln["x1"]) / 2
+        if any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in boxes_real):
+            continue
+        bbox = _bbox((ln["x0"], ln["top"], ln["x1"], ln["bottom"]))
+        doc_rows.append((float(ln["top"]), seq, Row([Span(text, page_no, bbox)], page=page_no)))
+        seq += 1
+    return len(real)
+
+
+def read_pdf(path: str, data: bytes, sha256: str) -> Document:
+    pdf = _open_pdfium(data)
+    try:
+        n = len(pdf)
+        if n == 0:
+            raise ReportError("PDF 文件没有任何页面。")
+        texts, images = _pdfium_texts(pdf)
+    finally:
+        pdf.close()
+
+    with_text = sum(1 for t in texts if len(_WS.sub("", t)) >= MIN_PAGE_CHARS)
+    if with_text == 0:
+        if any(images):
+            raise ReportError("这是扫描版 PDF（只有图片，没有文字层），本版本尚不能识别扫描件"
+                              "（文字识别 OCR 将在后续版本提供）。")
+        raise ReportError("PDF 文件中没有可提取的文字。")
+
+    head = _WS.sub("", texts[0])[:200]
+    m = _COMPARISON.search(head)
+    if m:
+        raise ReportError(f"这是两个年度报告的比对打印件（“{m.group(0)}”），不是单份年度报告，"
+                          "请分别打开各年度的报告原件。")
+
+    table_pages = _table_pages(texts)
+    log.info("%s: %d pages, table pages %s", path, n, [i + 1 for i in table_pages])
+    doc = Document(kind="pdf", path=path, sha256=sha256, pages=n)
+    plumbed: dict[int, list[Row]] = {}
+    if table_pages:
+        import pdfplumber
+        # pdfminer warns on stderr about harmless font quirks ("Could not get FontBBox").
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
+        from pdfminer.pdfparser import PDFSyntaxError
+        try:
+            with pdfplumber.open(io.BytesIO(data), pages=[i + 1 for i in table_pages]) as plumb:
+                table_base = 0
+                for page in plumb.pages:
+                    page_no = page.page_number
+                    items: list[tuple[float, int, Row]] = []
+                    table_base += _plumber_page(items, page, page_no, table_base)
+                    items.sort(key=lambda x: (x[0], x[1]))
+                    plumbed[page_no - 1] = [row for _, _, row in items]
+        except ReportError:
+            raise
+        except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+            log.warning("pdfplumber failed on %s: %r", path, exc)
+            raise ReportError("PDF 文件的表格页已损坏，无法读取其中的表格。") from exc
+    for i, text in enumerate(texts):
+        if i in plumbed:
+            doc.rows.extend(plumbed[i])
+        else:
+            _text_lines(doc, i + 1, text)
+    return doc
