@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# Before pytest-qt creates its (session-wide) QApplication.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("GXAUDIT_SHARED", ROOT.parent / "shared"))
 SEEDS = SHARED / "seeds"

