@@ -121,6 +121,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("gxaudit 年报审核")
         self.setAcceptDrops(True)
         self.resize(1400, 900)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None and screen.width() > 0:
+            self.resize(min(1600, int(screen.width() * 0.95)), min(1000, int(screen.height() * 0.92)))
 
         self.grid_models = {t: GridModel(t, self) for t in formats.TABLES}
         for m in self.grid_models.values():
@@ -223,6 +226,8 @@ class MainWindow(QMainWindow):
         split.addWidget(right)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
+        split.setSizes([560, 840])
+        right.setSizes([520, 340])
         self.splitter = split
         return split
 
@@ -351,6 +356,7 @@ class MainWindow(QMainWindow):
         for m in self.grid_models.values():
             m.set_review(review)
         self.findings_model.set_review(review)
+        self.findings_view.resizeRowsToContents()
         if review is None:
             self.stack.setCurrentWidget(self.welcome)
             self.setWindowTitle("gxaudit 年报审核")
@@ -362,11 +368,7 @@ class MainWindow(QMainWindow):
             for it in g.items:
                 if it.rowspan > 1 or it.colspan > 1:
                     v.setSpan(it.row, it.col, it.rowspan, it.colspan)
-            v.resizeColumnsToContents()
-            for c in range(g.cols):
-                v.setColumnWidth(c, max(v.columnWidth(c), 64))
-            if t == "t3":
-                v.setColumnWidth(2, 260)
+            self._size_columns(t, v, g)
             v.resizeRowsToContents()
         rep = review.report
         self.source.load(rep.source.path, rep.source.format, text)
@@ -378,6 +380,25 @@ class MainWindow(QMainWindow):
         self._refresh_log()
         self._update_actions()
         self.next_open(1)
+
+    def _size_columns(self, table: str, view: QTableView, grid) -> None:
+        """Column widths from the font, not from spanned labels (which would
+        make the first column as wide as the longest merged label)."""
+        fm = view.fontMetrics()
+
+        def w(text: str) -> int:
+            return fm.horizontalAdvance(text) + 18
+
+        value_w = max(w("00000 ✎"), w("法律服务"))
+        if table == "t3":
+            widths = [w("三、本年度"), w("（三）不予公开"), w("5.要求行政机关确认或重新出具")]
+            widths += [value_w] * (grid.cols - 3)
+        elif table == "t2":
+            widths = [w("其他对外管理服务事项")] + [w("本年新制作数量")] * (grid.cols - 1)
+        else:
+            widths = [max(value_w, w("尚未审结"))] * grid.cols
+        for c, width in enumerate(widths):
+            view.setColumnWidth(c, width)
 
     def close_report(self) -> None:
         self.set_review(None)
@@ -397,6 +418,7 @@ class MainWindow(QMainWindow):
             m.refresh()
         current = self.current_finding()
         self.findings_model.refresh()
+        self.findings_view.resizeRowsToContents()
         if current is not None:
             self._select_finding(current.finding.id)
         self._refresh_info()
