@@ -36,6 +36,8 @@ MAX_TABLE_PAGES = 12
 MIN_MARKERS = 3
 # A page "has text" when it carries at least this many non-blank characters.
 MIN_PAGE_CHARS = 10
+# A page with fewer path objects than this has no ruled table to find.
+MIN_PATHS = 4
 
 _PAGE_NUMBER = re.compile(r"^(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
 _WS = re.compile(r"\s+")
@@ -115,14 +117,31 @@ def _pdfium_texts(pdf) -> tuple[list[str], list[bool]]:
     return texts, images
 
 
-def _table_pages(texts: list[str]) -> list[int]:
+def _ruled(pdf, index: int) -> bool:
+    """Whether a page draws enough lines or boxes to hold a ruled table
+    (pdfplumber's table finder looks for ruling lines; a page of prose that
+    quotes the table's words — "结果维持 72 件，结果纠正 64 件" — has none)."""
+    import pypdfium2.raw as pdfium_c
+    page = pdf[index]
+    try:
+        n = 0
+        for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
+            n += 1
+            if n >= MIN_PATHS:
+                return True
+        return False
+    finally:
+        page.close()
+
+
+def _table_pages(texts: list[str], pdf=None) -> list[int]:
     """0-based indices of the pages that hold tables 二/三/四."""
     markers = _table_markers()
     scored: list[tuple[int, int]] = []
     for i, t in enumerate(texts):
         norm = normalize_label(t)
         score = sum(1 for m in markers if m in norm)
-        if score >= MIN_MARKERS:
+        if score >= MIN_MARKERS and (pdf is None or _ruled(pdf, i)):
             scored.append((score, i))
     if len(scored) > MAX_TABLE_PAGES:
         log.info("%d candidate table pages; keeping the %d best", len(scored), MAX_TABLE_PAGES)
@@ -230,23 +249,23 @@ def read_pdf(path: str, data: bytes, sha256: str) -> Document:
         if n == 0:
             raise ReportError("PDF 文件没有任何页面。")
         texts, images = _pdfium_texts(pdf)
+
+        with_text = sum(1 for t in texts if len(_WS.sub("", t)) >= MIN_PAGE_CHARS)
+        if with_text == 0:
+            if any(images):
+                raise ReportError("这是扫描版 PDF（只有图片，没有文字层），本版本尚不能识别扫描件"
+                                  "（文字识别 OCR 将在后续版本提供）。")
+            raise ReportError("PDF 文件中没有可提取的文字。")
+
+        head = _WS.sub("", texts[0])[:200]
+        m = _COMPARISON.search(head)
+        if m:
+            raise ReportError(f"这是两个年度报告的比对打印件（“{m.group(0)}”），不是单份年度报告，"
+                              "请分别打开各年度的报告原件。")
+
+        table_pages = _table_pages(texts, pdf)
     finally:
         pdf.close()
-
-    with_text = sum(1 for t in texts if len(_WS.sub("", t)) >= MIN_PAGE_CHARS)
-    if with_text == 0:
-        if any(images):
-            raise ReportError("这是扫描版 PDF（只有图片，没有文字层），本版本尚不能识别扫描件"
-                              "（文字识别 OCR 将在后续版本提供）。")
-        raise ReportError("PDF 文件中没有可提取的文字。")
-
-    head = _WS.sub("", texts[0])[:200]
-    m = _COMPARISON.search(head)
-    if m:
-        raise ReportError(f"这是两个年度报告的比对打印件（“{m.group(0)}”），不是单份年度报告，"
-                          "请分别打开各年度的报告原件。")
-
-    table_pages = _table_pages(texts)
     log.info("%s: %d pages, table pages %s", path, n, [i + 1 for i in table_pages])
     doc = Document(kind="pdf", path=path, sha256=sha256, pages=n)
     plumbed: dict[int, list[Row]] = {}
