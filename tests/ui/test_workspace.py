@@ -212,3 +212,41 @@ def test_gui_killed_after_an_edit_loses_nothing(qtbot, store):
     review = open_report(qtbot, w, SEED_000)
     assert review.edits == {KEY: 3}
     assert [e.action for e in review.log] == ["open", "edit"]
+
+
+HONGZE_2023 = "jiangsu_huaian_hongze-district-gov_2023_annual-report.pdf"
+
+
+def test_pdf_source_follows_the_grid_and_back(qtbot, window):
+    from tests.conftest import CORPUS
+    review = open_report(qtbot, window, require(CORPUS / HONGZE_2023))
+    assert window.source.mode == "pdf"
+    key = "t4.review.total"
+    cell = review.report.cells[key]
+    assert cell.page and cell.bbox
+    # Selecting the grid cell turns to its page and draws its box.
+    window.select_cell(key)
+    pdf = window.source.pdf
+    assert pdf.page == cell.page
+    assert pdf.box_item.isVisible()
+    box = pdf.box_item.rect()
+    s = pdf._scale_used
+    assert abs(box.center().x() / s - (cell.bbox[0] + cell.bbox[2]) / 2) < 1.0
+    assert abs(box.center().y() / s - (cell.bbox[1] + cell.bbox[3]) / 2) < 1.0
+    # Clicking a number on the page selects its cell.
+    other = "t3.new_received.total"
+    oc = review.report.cells[other]
+    window.select_at_point(oc.page, (oc.bbox[0] + oc.bbox[2]) / 2, (oc.bbox[1] + oc.bbox[3]) / 2)
+    assert window.current_cell_key() == other
+    assert window.tabs.currentWidget() is window.grid_views["t3"]
+
+
+def test_cancel_loading_keeps_the_window_usable(qtbot, window):
+    from tests.conftest import CORPUS
+    window.open_path(str(require(CORPUS / HONGZE_2023)))
+    window.cancel_loading()
+    assert window.operation.cancelled
+    assert not window.progress.isVisible()
+    qtbot.wait(200)
+    open_report(qtbot, window, require(SEED_000))
+    assert window.review.report.agency == "台儿庄区人力资源和社会保障局"
