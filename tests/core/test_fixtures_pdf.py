@@ -1,0 +1,56 @@
+"""The PDF fixtures (LibreOffice exports made by tests/fixtures/make_fixtures.py),
+read cell-exact through the PDF reader, with provenance that points at the text."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gxaudit.core import check_file
+from tests.conftest import FIXTURES, require
+
+PDF = ["fx2021.pdf", "fx2019.pdf", "fx2021_split.pdf", "fx2021_tw.pdf"]
+
+
+def expected(name: str) -> dict:
+    return json.loads(require(FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", PDF)
+def test_pdf_fixture_cells_exact(name):
+    import pdfplumber
+    exp = expected(name)
+    path = require(FIXTURES / name)
+    report, findings = check_file(str(path))
+    assert report.source.format == "pdf" and report.source.pages >= 1
+    assert (report.template, report.year, report.agency, report.published) == \
+        (exp["template"], exp["year"], exp["agency"], exp["published"])
+    assert set(report.cells) == set(exp["cells"])
+    wrong = {k: ((c.value, c.status), (exp["cells"][k]["value"], exp["cells"][k]["status"]))
+             for k, c in report.cells.items()
+             if (c.value, c.status) != (exp["cells"][k]["value"], exp["cells"][k]["status"])}
+    assert wrong == {}
+    assert report.missing_rows == [] and report.duplicates == [] and report.reading_notes == []
+    errors = [f for f in findings if f.severity == "error"]
+    for s in exp["suspects"]:
+        assert sorted({f.rule for f in errors}) == s["rules"]
+        assert {(f.suspect, f.suggested) for f in errors} == {(s["suspect"], s["suggested"])}
+    # Every cell read has its page and box, and the box holds exactly its text.
+    with pdfplumber.open(str(path)) as pdf:
+        pages = {}
+        for key, c in report.cells.items():
+            if not c.raw:
+                continue
+            assert c.page and c.bbox and c.confidence == 1.0, key
+            if c.page not in pages:
+                pages[c.page] = pdf.pages[c.page - 1].dedupe_chars().extract_words()
+            x0, top, x1, bottom = c.bbox
+            words = [w["text"] for w in pages[c.page]
+                     if x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom]
+            assert "".join(words).replace(" ", "") == c.raw.replace(" ", ""), (key, words, c.raw)
+
+
+def test_split_fixture_table_really_crosses_a_page():
+    report, _ = check_file(str(require(FIXTURES / "fx2021_split.pdf")))
+    t3_pages = {c.page for k, c in report.cells.items() if k.startswith("t3.") and c.raw}
+    assert len(t3_pages) >= 2
