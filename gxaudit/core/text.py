@@ -103,6 +103,8 @@ def parse_value(raw: str | None) -> ParsedValue:
     text = text.replace("\u3000", " ").strip()
     if not text:
         return ParsedValue(None, "blank")
+    # Units in 繁体 (pages mirrored in traditional characters): 萬元, 億元.
+    text = text.replace("萬", "万").replace("億", "亿")
     if text in PLACEHOLDERS:
         return ParsedValue(None, "placeholder")
     compact = _WS.sub("", text)

@@ -33,6 +33,9 @@ def sniff(path: str, head: bytes) -> str:
             or suffix in (".html", ".htm"):
         return "html"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if suffix in (".docx", ".xlsx"):
+            # An OLE container named .docx: a password-protected Office file.
+            raise ReportError("这是加密（设置了打开密码）的 Office 文件，请先取消密码保护并另存为 .docx 后再打开。")
         raise ReportError("这是旧版 Word（.doc）或 Excel（.xls）文件，请先另存为 .docx 后再打开。")
     if b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ReportError("这不是可识别的文本、PDF、Word 或网页文件。")
@@ -60,6 +63,12 @@ def read_document(path: str) -> Document:
     if kind == "text":
         from .text import read_text
         return read_text(path, data, sha)
+    if kind == "docx":
+        from .docx import read_docx
+        return read_docx(path, data, sha)
+    if kind == "html":
+        from .html import read_html
+        return read_html(path, data, sha)
     if kind == "pdf":
         from .pdf import read_pdf
         return read_pdf(path, data, sha)

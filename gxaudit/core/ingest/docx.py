@@ -1,0 +1,266 @@
+"""Reader for Word (.docx) reports.
+
+The body is walked in document order: a paragraph becomes a one-cell line
+row (headings, title, agency, 落款 date), a Word table becomes grid rows.
+Merged cells keep their place: a cell spanning n grid columns (gridSpan)
+gives n spans, and a cell continuing a vertical merge (vMerge) gives empty
+spans, the continuation parts marked ``merged=True``.
+
+The package is opened with :mod:`zipfile` and the main part parsed with
+lxml directly (python-docx's object model repeats merged cells and would
+inflate every part).  Sizes are checked in the zip directory *before*
+anything is inflated, so a zip bomb is refused without being unpacked, and
+the XML parser resolves no entities.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import posixpath
+import zipfile
+
+from ..document import Document, Row, Span
+from ..model import ReportError
+
+log = logging.getLogger("gxaudit.ingest.docx")
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_W = "{%s}" % W
+
+# Limits on the uncompressed sizes, read from the zip directory.
+MAX_PART_BYTES = 64 * 1024 * 1024      # the main document part
+MAX_RATIO = 200                         # uncompressed / compressed, for big parts
+MAX_NESTING = 8                         # tables inside tables
+MAX_GRID_COLS = 200                     # gridSpan is clamped to this
+
+_OFFICE_DOC = "/officeDocument"
+
+
+def _q(tag: str) -> str:
+    return _W + tag
+
+
+def _main_part(zf: zipfile.ZipFile) -> str:
+    """The name of the main document part, from the package relationships."""
+    names = set(zf.namelist())
+    try:
+        info = zf.getinfo("_rels/.rels")
+    except KeyError:
+        info = None
+    if info is not None and info.file_size <= 1024 * 1024:
+        try:
+            rels = _parse_xml(zf.read(info))
+            for rel in rels:
+                if str(rel.get("Type", "")).endswith(_OFFICE_DOC):
+                    target = rel.get("Target", "").lstrip("/")
+                    target = posixpath.normpath(target)
+                    if target in names:
+                        return target
+        except ReportError:
+            pass
+    if "word/document.xml" in names:
+        return "word/document.xml"
+    if any(n.startswith("xl/") for n in names):
+        raise ReportError("这是 Excel 工作簿（压缩包中没有 Word 文档正文），不是 Word 报告。")
+    if any(n.startswith("ppt/") for n in names):
+        raise ReportError("这是 PowerPoint 演示文稿，不是 Word 报告。")
+    raise ReportError("这是一个 ZIP 压缩包，但其中没有 Word 文档正文，不是 .docx 报告。")
+
+
+def _parse_xml(data: bytes):
+    from lxml import etree
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                             remove_comments=True, remove_pis=True, load_dtd=False)
+    try:
+        return etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ReportError("Word 文档的正文已损坏，无法解析。") from exc
+
+
+def _check_sizes(info: zipfile.ZipInfo) -> None:
+    if info.file_size > MAX_PART_BYTES:
+        raise ReportError(
+            f"Word 文档正文解压后达 {info.file_size // (1024 * 1024)} MB，超过 "
+            f"{MAX_PART_BYTES // (1024 * 1024)} MB 的上限（可能是恶意构造的压缩包），已拒绝打开。")
+    if info.file_size > 4 * 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise ReportError("Word 文档的压缩比异常（可能是恶意构造的压缩包），已拒绝打开。")
+
+
+def _local(el) -> str:
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _text(el) -> str:
+    """The visible text under an element: runs, tabs and breaks, no deleted
+    text, no fallback copies of alternate content, no nested tables."""
+    out: list[str] = []
+
+    def walk(node):
+        for ch in node:
+            if not isinstance(ch.tag, str):
+                continue
+            tag = ch.tag
+            if tag == _q("t"):
+                out.append(ch.text or "")
+            elif tag in (_q("tab"), _q("ptab")):
+                out.append("\t")
+            elif tag in (_q("br"), _q("cr")):
+                out.append("\n")
+            elif tag == _q("noBreakHyphen"):
+                out.append("-")
+            elif tag in (_q("tbl"), _q("delText"), _q("instrText"), "{%s}Fallback" % MC):
+                continue
+            else:
+                walk(ch)
+
+    walk(el)
+    return "".join(out)
+
+
+def _val(el, tag: str) -> str | None:
+    """The w:val of a child property element, '' when present without a value."""
+    if el is None:
+        return None
+    child = el.find(_q(tag))
+    if child is None:
+        return None
+    return child.get(_q("val"), "")
+
+
+def _int(s: str | None, default: int, lo: int, hi: int) -> int:
+    try:
+        v = int(s) if s not in (None, "") else default
+    except ValueError:
+        v = default
+    return max(lo, min(hi, v))
+
+
+def _cells_of(tr):
+    """The w:tc of a row, looking through content controls and custom XML."""
+    for ch in tr:
+        name = _local(ch)
+        if name == "tc":
+            yield ch
+        elif name in ("sdt", "customXml", "sdtContent"):
+            yield from _cells_of(ch)
+
+
+def _rows_of(tbl):
+    for ch in tbl:
+        name = _local(ch)
+        if name == "tr":
+            yield ch
+        elif name in ("sdt", "customXml", "sdtContent"):
+            yield from _rows_of(ch)
+
+
+class _Walker:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.tables = 0
+
+    def body(self, parent, depth: int = 0) -> None:
+        for ch in parent:
+            name = _local(ch)
+            if name == "p":
+                self.paragraph(ch)
+            elif name == "tbl":
+                self.table(ch, depth)
+            elif name in ("sdt", "sdtContent", "customXml", "ins", "smartTag"):
+                self.body(ch, depth)
+
+    def paragraph(self, p) -> None:
+        text = _text(p)
+        for line in text.split("\n"):
+            line = line.replace("\u00a0", " ").strip()
+            if line:
+                self.doc.line(line)
+
+    def table(self, tbl, depth: int) -> None:
+        if depth > MAX_NESTING:
+            log.warning("tables nested deeper than %d: skipped", MAX_NESTING)
+            return
+        rows = list(_rows_of(tbl))
+        widths = []
+        for tr in rows:
+            w = 0
+            for tc in _cells_of(tr):
+                w += _int(_val(tc.find(_q("tcPr")), "gridSpan"), 1, 1, MAX_GRID_COLS)
+            widths.append(w)
+        # A one-column table (a text box or a frame around the whole report)
+        # holds running text, not figures: read its content as the body.
+        if rows and max(widths) <= 1:
+            for tr in rows:
+                for tc in _cells_of(tr):
+                    self.body(tc, depth + 1)
+            return
+        index = self.tables
+        self.tables += 1
+        for tr in rows:
+            trpr = tr.find(_q("trPr"))
+            spans: list[Span] = []
+            before = _int(_val(trpr, "gridBefore"), 0, 0, MAX_GRID_COLS)
+            spans.extend(Span("") for _ in range(before))
+            nested = []
+            for tc in _cells_of(tr):
+                tcpr = tc.find(_q("tcPr"))
+                span = _int(_val(tcpr, "gridSpan"), 1, 1, MAX_GRID_COLS)
+                vmerge = _val(tcpr, "vMerge")
+                hmerge = _val(tcpr, "hMerge")
+                continuation = (vmerge is not None and vmerge != "restart") or \
+                    (hmerge is not None and hmerge != "restart")
+                if continuation:
+                    spans.extend(Span("", merged=True) for _ in range(span))
+                else:
+                    paras = []
+                    for ch in tc:
+                        if _local(ch) in ("p", "sdt", "customXml"):
+                            paras.append(_text(ch).replace("\u00a0", " ").strip())
+                        elif _local(ch) == "tbl":
+                            nested.append(ch)
+                    text = "\n".join(p for p in paras if p)
+                    spans.append(Span(text))
+                    spans.extend(Span("", merged=True) for _ in range(span - 1))
+            if spans:
+                self.doc.rows.append(Row(spans, grid=True, table=index))
+            # Tables inside a cell come after the row that holds them.
+            for n in nested:
+                self.table(n, depth + 1)
+
+
+def read_docx(path: str, data: bytes, sha256: str) -> Document:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise ReportError("Word 文件已损坏或不完整（不是有效的 .docx 压缩包）。") from exc
+    except (OSError, ValueError) as exc:
+        raise ReportError("Word 文件已损坏，无法打开。") from exc
+    with zf:
+        try:
+            infos = zf.infolist()
+        except Exception as exc:  # noqa: BLE001 - a broken directory is a broken file
+            raise ReportError("Word 文件已损坏，无法打开。") from exc
+        if any(i.flag_bits & 0x1 for i in infos):
+            raise ReportError("Word 文件已加密，请先取消密码保护后再打开。")
+        part = _main_part(zf)
+        info = zf.getinfo(part)
+        _check_sizes(info)
+        try:
+            with zf.open(info) as fh:
+                xml = fh.read(MAX_PART_BYTES + 1)
+        except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+            raise ReportError("Word 文件已损坏或不完整，无法解压文档正文。") from exc
+        except Exception as exc:  # noqa: BLE001 - zlib.error and friends
+            raise ReportError("Word 文件已损坏，无法解压文档正文。") from exc
+        if len(xml) > MAX_PART_BYTES:
+            raise ReportError("Word 文档正文过大，已拒绝打开。")
+    root = _parse_xml(xml)
+    body = root.find(_q("body"))
+    if body is None:
+        raise ReportError("Word 文件中没有文档正文，无法读取。")
+    doc = Document(kind="docx", path=path, sha256=sha256, pages=None)
+    _Walker(doc).body(body)
+    log.info("docx %s: %d rows", path, len(doc.rows))
+    return doc
