@@ -41,6 +41,7 @@ class _ValueRow:
     label_spans: list[Span]
     values: list[Span]         # value cells in source order (grid rows keep blanks)
     tokens_only: bool = False  # values came from splitting a line on white space
+    blank_only: bool = False   # a grid row whose value cells are all blank
 
 
 def section_of(norm: str) -> str | None:
@@ -76,11 +77,24 @@ def _split_row(row: Row) -> _ValueRow | None:
         if t and parse_value(t).status not in (OK, PLACEHOLDER):
             last_label = i
     values = cells[last_label + 1:]
-    if not any(v.text.strip() for v in values):
+    blank_only = not any(v.text.strip() for v in values)
+    if blank_only and not (row.grid and values):
         return None
     label_spans = [c for c in cells[:last_label + 1] if c.text.strip()]
     label = normalize_label("".join(c.text for c in label_spans))
-    return _ValueRow(row, label, label_spans, values)
+    return _ValueRow(row, label, label_spans, values, blank_only=blank_only)
+
+
+def _fit_blank(vr: _ValueRow, lay: TableLayout) -> _ValueRow | None:
+    """A grid row left blank is a row of blank cells only when its own label
+    names a template row and it has exactly that row's number of cells (a
+    blank table 四 row: all 15); otherwise it is a label or header line."""
+    if lay.table == "t4":
+        return vr if len(vr.values) == len(lay.columns) * len(lay.rows) else None
+    target = match_row(vr.label, lay.all_rows())
+    if target is None or len(vr.values) != len(lay.row_columns(target.key)):
+        return None
+    return vr
 
 
 class _ColumnMap:
@@ -376,6 +390,8 @@ def reconstruct(doc: Document) -> Report:
                 vr = cmap.split(r)
         if vr is None:
             vr = _split_row(r)
+            if vr is not None and vr.blank_only:
+                vr = _fit_blank(vr, table_lay)
         if vr is None:
             glued = _glued(n, table_lay) if r.is_line else None
             if glued is not None:
@@ -418,6 +434,10 @@ def reconstruct(doc: Document) -> Report:
                     _put_unreadable(report.cells, key, "", "原文中未找到该行")
     if not found_rows:
         raise ReportError("文件中没有找到年度报告的统计表（表二、表三、表四），不像是一份政府信息公开工作年度报告。")
+    if not any(c.raw for c in report.cells.values()):
+        # Every cell found is empty: a blank template, not a report; there is
+        # nothing to check.
+        raise ReportError("统计表中一个数字也没有填写，像是空白的报告模板，无法审核。")
     # Keep the cells in template order.
     order = lay.cell_keys()
     report.cells = {k: report.cells[k] for k in order}
