@@ -223,6 +223,46 @@ def test_html_gbk_without_a_true_declaration(tmp_path, variant):
     assert report.cells["t3.new_received.total"].value == 46
 
 
+def test_html_big5_page(tmp_path):
+    """A 繁体 mirror saved in Big5 (OpenCC's 爲 is not in Big5: 為)."""
+    page = (FIXTURES / "fx2021_tw.html").read_text(encoding="utf-8").replace("爲", "為")
+    p = tmp_path / "big5.html"
+    p.write_bytes(page.replace('charset="utf-8"', 'charset="big5"').encode("big5"))
+    report = load_report(str(p))
+    exp = expected("fx2021_tw.html")
+    assert (report.agency, report.year, report.template) == (exp["agency"], exp["year"], "2021")
+    assert {k: (c.value, c.status) for k, c in report.cells.items()} == \
+        {k: (v["value"], v["status"]) for k, v in exp["cells"].items()}
+
+
+def test_html_value_spanning_two_rows_is_not_guessed(tmp_path):
+    """予以公开·总计 merged down into 部分公开's row: 部分公开 has a hole in its
+    grid where its 总计 should be.  Its cells are unreadable, never shifted
+    into other columns and never copied from the row above."""
+    page = (FIXTURES / "fx2021.html").read_text(encoding="utf-8")
+    granted = "<td>0</td><td>1</td><td>23</td></tr>"
+    partly = "<td>0</td><td>0</td><td>5</td></tr>"
+    i = page.index(granted)
+    j = page.index(partly, i)
+    page = (page[:i] + granted.replace("<td>23</td>", '<td rowspan="2">23</td>') + page[i + len(granted):j]
+            + partly.replace("<td>5</td>", "") + page[j + len(partly):])
+    p = tmp_path / "rowspan_value.html"
+    p.write_text(page, encoding="utf-8")
+    report = load_report(str(p))
+    assert report.cells["t3.granted.total"].value == 23
+    partly_cells = [report.cells[f"t3.partly_granted.{c}"] for c in
+                    ("natural_person", "commercial", "research", "social_welfare", "legal_service",
+                     "other_org", "total")]
+    # The row cannot be placed cell by cell: the whole row is unreadable (a
+    # finer reader could keep the six cells still in their columns).
+    assert all(c.value is None and c.status == "unreadable" for c in partly_cells)
+    assert any("部分公开" in n for n in report.reading_notes)
+    # Nothing else moved.
+    exp = expected("fx2021.html")["cells"]
+    others = {k: (c.value, c.status) for k, c in report.cells.items() if "partly_granted" not in k}
+    assert others == {k: (v["value"], v["status"]) for k, v in exp.items() if "partly_granted" not in k}
+
+
 def test_html_span_bombs_are_bounded(tmp_path):
     page = (FIXTURES / "fx2021.html").read_text(encoding="utf-8")
     bomb = page.replace("<td>申请人情况</td>", '<td colspan="100000" rowspan="100000">申请人情况</td>', 1)

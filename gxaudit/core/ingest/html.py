@@ -381,6 +381,6 @@ def read_html(path: str, data: bytes, sha256: str) -> Document:
     walker.flow(builder.root)
     walker.flush()
     if not any(r.table is not None for r in doc.rows):
-        raise ReportError("网页中没有表格，找不到年度报告的统计表（表二、表三、表四）。")
+        raise ReportError("网页中没有表格，找不到年度报告的统计表（报告可能以图片或附件形式发布，请打开附件或原文件）。")
     log.info("html %s: %d rows, %d tables", path, len(doc.rows), walker.tables)
     return doc
