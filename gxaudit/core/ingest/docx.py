@@ -252,6 +252,8 @@ def read_docx(path: str, data: bytes, sha256: str) -> Document:
                 xml = fh.read(MAX_PART_BYTES + 1)
         except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
             raise ReportError("Word 文件已损坏或不完整，无法解压文档正文。") from exc
+        except MemoryError:
+            raise
         except Exception as exc:  # noqa: BLE001 - zlib.error and friends
             raise ReportError("Word 文件已损坏，无法解压文档正文。") from exc
         if len(xml) > MAX_PART_BYTES:
