@@ -1,0 +1,268 @@
+"""The local report library: every report gxaudit has read or reviewed, in an
+SQLite database under the user data directory, for finding last year's report.
+
+Concurrency: WAL journal, a busy timeout, and every write in one
+``BEGIN IMMEDIATE`` transaction, so two windows and a batch run can write at
+once.  A damaged database is moved aside (never silently emptied) and the
+caller is told through ``Library.notice``.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import json
+import logging
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from .formats import Layouts
+from .model import Cell, Report, SourceInfo
+from .text import to_simplified
+
+log = logging.getLogger("gxaudit.history")
+
+SCHEMA_VERSION = 1
+FUZZY_THRESHOLD = 0.9
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    agency TEXT,
+    agency_norm TEXT,
+    year INTEGER,
+    template TEXT,
+    format TEXT,
+    layouts TEXT NOT NULL,
+    published TEXT,
+    added TEXT NOT NULL,
+    reviewed TEXT
+);
+CREATE INDEX IF NOT EXISTS reports_agency_year ON reports(agency_norm, year);
+CREATE TABLE IF NOT EXISTS cells (
+    report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value REAL,
+    is_int INTEGER NOT NULL DEFAULT 1,
+    raw TEXT,
+    status TEXT NOT NULL,
+    PRIMARY KEY (report_id, key)
+);
+"""
+
+_YEAR_IN_NAME = re.compile(r"(?:19|20)\d{2}年度?")
+_DROP = re.compile(r"[\s()（）\[\]【】〔〕<>《》「」『』“”\"'·・,，.。、:：;；-]")
+_REPORT_WORDS = re.compile(r"政府信息公开(?:工作)?年度?报告$")
+
+
+def normalize_agency(name: str | None) -> str:
+    """An agency name for matching: 简体, no spaces, brackets or punctuation,
+    no year inside it, no trailing 'annual report' words."""
+    if not name:
+        return ""
+    text = to_simplified(name)
+    text = _YEAR_IN_NAME.sub("", text)
+    text = _DROP.sub("", text)
+    text = _REPORT_WORDS.sub("", text)
+    return text
+
+
+_REGION_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:省|自治区|自治州|市|州|地区|盟)")
+_PLACE_UNIT = re.compile(r"[区县市旗镇乡]|街道")
+
+
+def same_agency(a: str, b: str) -> bool:
+    """Two normalised names of one agency: equal, or equal but for the parent
+    region written in front of a place name (淮安市洪泽区人民政府 = 洪泽区人民政府)."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    long, short = (a, b) if len(a) > len(b) else (b, a)
+    if not long.endswith(short) or not _PLACE_UNIT.search(short[:-2] or short):
+        return False
+    prefix = long[: len(long) - len(short)]
+    m = _REGION_PREFIX.fullmatch(prefix) or _REGION_PREFIX.match(prefix)
+    return bool(m) and m.end() == len(prefix)
+
+
+def similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+@dataclass
+class Entry:
+    id: int
+    sha256: str
+    path: str
+    agency: str | None
+    agency_norm: str
+    year: int | None
+    template: str
+    format: str
+    added: str
+    reviewed: str | None
+
+    def label(self) -> str:
+        return f"{self.agency or '未识别机关'} {self.year or '?'}年度（{os.path.basename(self.path)}）"
+
+
+@dataclass
+class PriorMatch:
+    entry: Entry
+    exact: bool            # same normalised agency name; False: a close name, only proposed
+    score: float
+
+
+class LibraryDamaged(Exception):
+    pass
+
+
+def library_path() -> Path:
+    from .review import data_dir
+    return data_dir() / "library.sqlite3"
+
+
+class Library:
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path else library_path()
+        self.notice: str | None = None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = self._connect()
+        except (sqlite3.DatabaseError, LibraryDamaged) as exc:
+            aside = self.path.with_name(
+                f"{self.path.stem}.damaged-{_dt.datetime.now():%Y%m%d%H%M%S}{self.path.suffix}")
+            os.replace(self.path, aside)
+            for suffix in ("-wal", "-shm"):
+                side = Path(str(self.path) + suffix)
+                if side.exists():
+                    os.replace(side, Path(str(aside) + suffix))
+            log.warning("report library %s is damaged (%s); set aside as %s", self.path, exc, aside)
+            self.notice = f"报告库文件已损坏，已另存为 {aside.name}，并新建了报告库。"
+            self._conn = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout = 30000")
+        row = conn.execute("PRAGMA quick_check").fetchone()
+        if row is None or row[0] != "ok":
+            conn.close()
+            raise LibraryDamaged(row[0] if row else "quick_check failed")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        with _immediate(conn):
+            for stmt in filter(str.strip, _SCHEMA.split(";")):
+                conn.execute(stmt)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        return conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+    # -- writing ------------------------------------------------------------------
+    def add(self, report: Report, reviewed: bool = False) -> int:
+        """Add or update a report (its cells as given: pass a reviewed report to
+        store the auditor's corrected values)."""
+        src = report.source
+        now = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        conn = self._conn
+        with _immediate(conn):
+            row = conn.execute("SELECT id FROM reports WHERE sha256 = ?", (src.sha256,)).fetchone()
+            values = (os.path.abspath(src.path), report.agency, normalize_agency(report.agency),
+                      report.year, report.template, src.format, json.dumps(report.layouts.as_dict()),
+                      report.published)
+            if row:
+                rid = row[0]
+                conn.execute("UPDATE reports SET path=?, agency=?, agency_norm=?, year=?, template=?, "
+                             "format=?, layouts=?, published=?" + (", reviewed=?" if reviewed else "") +
+                             " WHERE id=?", values + ((now,) if reviewed else ()) + (rid,))
+                conn.execute("DELETE FROM cells WHERE report_id = ?", (rid,))
+            else:
+                cur = conn.execute("INSERT INTO reports (sha256, path, agency, agency_norm, year, template, "
+                                   "format, layouts, published, added, reviewed) "
+                                   "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                                   (src.sha256,) + values + (now, now if reviewed else None))
+                rid = cur.lastrowid
+            conn.executemany(
+                "INSERT INTO cells (report_id, key, value, is_int, raw, status) VALUES (?,?,?,?,?,?)",
+                [(rid, k, c.value, int(isinstance(c.value, int)), c.raw, c.status)
+                 for k, c in report.cells.items()])
+        return rid
+
+    def remove(self, ident: str) -> int:
+        """Remove by id, sha256 (or a prefix of 8+ characters) or path; returns how many."""
+        conn = self._conn
+        with _immediate(conn):
+            if ident.isdigit():
+                cur = conn.execute("DELETE FROM reports WHERE id = ?", (int(ident),))
+            elif re.fullmatch(r"[0-9a-f]{8,64}", ident):
+                cur = conn.execute("DELETE FROM reports WHERE sha256 LIKE ?", (ident + "%",))
+            else:
+                cur = conn.execute("DELETE FROM reports WHERE path = ?", (os.path.abspath(ident),))
+            return cur.rowcount
+
+    # -- reading ------------------------------------------------------------------
+    def entries(self) -> list[Entry]:
+        rows = self._conn.execute(
+            "SELECT id, sha256, path, agency, agency_norm, year, template, format, added, reviewed "
+            "FROM reports ORDER BY agency_norm, year, id").fetchall()
+        return [Entry(*r) for r in rows]
+
+    def entry(self, sha256: str) -> Entry | None:
+        r = self._conn.execute(
+            "SELECT id, sha256, path, agency, agency_norm, year, template, format, added, reviewed "
+            "FROM reports WHERE sha256 = ?", (sha256,)).fetchone()
+        return Entry(*r) if r else None
+
+    def load(self, entry: Entry) -> Report:
+        r = self._conn.execute("SELECT layouts, published FROM reports WHERE id = ?", (entry.id,)).fetchone()
+        cells = {}
+        for key, value, is_int, raw, status in self._conn.execute(
+                "SELECT key, value, is_int, raw, status FROM cells WHERE report_id = ?", (entry.id,)):
+            if value is not None and is_int:
+                value = int(value)
+            cells[key] = Cell(key=key, value=value, raw=raw or "", status=status)
+        return Report(source=SourceInfo(entry.path, entry.format, None, entry.sha256),
+                      agency=entry.agency, year=entry.year, template=entry.template,
+                      published=r[1], layouts=Layouts(**json.loads(r[0])), cells=cells)
+
+    def find_prior(self, report: Report) -> list[PriorMatch]:
+        """Candidates for last year's report of the same agency, best first:
+        exact matches of the normalised name, then close names (proposed only)."""
+        if report.year is None:
+            return []
+        name = normalize_agency(report.agency)
+        if not name:
+            return []
+        out = []
+        for e in self.entries():
+            if e.year != report.year - 1 or e.sha256 == report.source.sha256:
+                continue
+            if same_agency(e.agency_norm, name):
+                out.append(PriorMatch(e, True, 1.0 if e.agency_norm == name else 0.99))
+            else:
+                score = similarity(e.agency_norm, name)
+                if score >= FUZZY_THRESHOLD:
+                    out.append(PriorMatch(e, False, score))
+        out.sort(key=lambda m: (not m.exact, -m.score, -(m.entry.reviewed is not None), m.entry.id))
+        return out
+
+
+class _immediate:
+    """A BEGIN IMMEDIATE … COMMIT block (the write lock is taken up front)."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def __enter__(self):
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb):
+        self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        return False
