@@ -30,6 +30,16 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="读取一份报告，检查勾稽关系，输出问题清单")
     c.add_argument("report", help="报告文件（.txt/.md，后续版本支持 PDF、DOCX、HTML）")
     c.add_argument("--json", action="store_true", help="以 JSON 输出（见 report-json.md）")
+    c.add_argument("--prior", metavar="PRIOR", help="上年报告（任一支持的格式，或已保存的审核记录 .review.json）")
+    c.add_argument("--no-library", action="store_true",
+                   help="不把本报告记入本地报告库，也不从报告库中查找上年报告")
+    lib = sub.add_parser("library", help="本地报告库：用于查找上年报告")
+    lsub = lib.add_subparsers(dest="library_command")
+    la = lsub.add_parser("add", help="把报告文件（或文件夹中的全部报告）加入报告库")
+    la.add_argument("paths", nargs="+", metavar="FILE_OR_FOLDER")
+    lsub.add_parser("list", help="列出报告库中的报告")
+    lr = lsub.add_parser("remove", help="从报告库中删除（按编号、sha256 或文件路径）")
+    lr.add_argument("ids", nargs="+", metavar="ID")
     g = sub.add_parser("gui", help="打开审核窗口")
     g.add_argument("report", nargs="?", help="要打开的报告文件")
     return p
@@ -43,12 +53,34 @@ def _stdout_utf8() -> None:
             pass
 
 
+def _library(args):
+    """The report library, or None (with the reason logged) when it cannot be used."""
+    if getattr(args, "no_library", False):
+        return None
+    from .core.history import Library
+    try:
+        lib = Library()
+    except Exception as exc:  # noqa: BLE001 - the check must work without the library
+        log.warning("report library unavailable: %s", exc)
+        return None
+    if lib.notice:
+        print(f"gxaudit：{lib.notice}", file=sys.stderr)
+    return lib
+
+
 def cmd_check(args) -> int:
-    from .core import check_file
+    from .core import load_report
     from .core.model import ReportError
+    from .core.prior import resolve_prior
+    from .core.rules import check
 
     try:
-        report, findings = check_file(args.report)
+        report = load_report(args.report)
+        library = _library(args)
+        prior = resolve_prior(report, args.prior, library)
+        if library is not None:
+            library.add(report)
+        findings = check(report, prior.report)
     except ReportError as exc:
         print(f"gxaudit：无法读取报告：{exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -62,12 +94,61 @@ def cmd_check(args) -> int:
         return EXIT_UNREADABLE
     if args.json:
         from .core.export.json import report_document
-        json.dump(report_document(report, findings), sys.stdout, ensure_ascii=False, indent=2)
+        doc = report_document(report, findings)
+        doc["prior"] = prior.to_json()
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         from .core.export.text import findings_text
-        sys.stdout.write(findings_text(report, findings))
+        sys.stdout.write(findings_text(report, findings, prior.describe()))
     return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def cmd_library(args) -> int:
+    import os
+
+    from .core import load_report
+    from .core.history import Library
+    from .core.model import ReportError
+    try:
+        lib = Library()
+    except Exception as exc:  # noqa: BLE001
+        print(f"gxaudit：无法打开报告库：{exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if lib.notice:
+        print(f"gxaudit：{lib.notice}", file=sys.stderr)
+    if args.library_command == "add":
+        files = []
+        for p in args.paths:
+            if os.path.isdir(p):
+                for root, _, names in os.walk(p):
+                    files += [os.path.join(root, n) for n in sorted(names)
+                              if n.lower().endswith((".pdf", ".docx", ".html", ".htm", ".txt", ".md"))]
+            else:
+                files.append(p)
+        failed = 0
+        for f in files:
+            try:
+                report = load_report(f)
+            except ReportError as exc:
+                failed += 1
+                print(f"跳过 {f}：{exc}", file=sys.stderr)
+                continue
+            rid = lib.add(report)
+            print(f"[{rid}] {report.agency or '未识别机关'} {report.year or '?'}年度  {f}")
+        return EXIT_UNREADABLE if failed and failed == len(files) else EXIT_OK
+    if args.library_command == "remove":
+        n = sum(lib.remove(i) for i in args.ids)
+        print(f"已删除 {n} 份报告。")
+        return EXIT_OK if n else EXIT_FINDINGS
+    entries = lib.entries()
+    if not entries:
+        print("报告库是空的。用 gxaudit library add 文件或文件夹 加入报告。")
+    for e in entries:
+        mark = "（已审核）" if e.reviewed else ""
+        print(f"[{e.id}] {e.agency or '未识别机关'}  {e.year or '?'}年度  {e.template}版格式  "
+              f"{e.sha256[:12]}  {e.path}{mark}")
+    return EXIT_OK
 
 
 def cmd_gui(path: str | None) -> int:
@@ -86,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         return cmd_check(args)
+    if args.command == "library":
+        return cmd_library(args)
     if args.command == "gui":
         return cmd_gui(args.report)
     return cmd_gui(None)

@@ -60,9 +60,20 @@ RULES: dict[str, RuleInfo] = {r.id: r for r in (
     RuleInfo("F-FEE", WARNING, "信息处理费", "2021年版格式要求在“其他需要报告的事项”中说明信息处理费收取情况"),
     RuleInfo("D-YEAR", WARNING, "报告年度", "标题年度与统计期限年度应一致"),
     RuleInfo("D-DEADLINE", WARNING, "发布时限", "部门应于次年1月31日前、本级政府应于3月31日前发布"),
+    RuleInfo("Y-CARRY", ERROR, "上年结转衔接", "每一栏：本年“上年结转”等于上年报告“结转下年度继续办理”"),
+    RuleInfo("Y-VALID", WARNING, "现行有效件数衔接",
+             "现行有效件数等于上年现行有效件数加本年制发件数减本年废止件数（2021年版→2021年版）"),
+    RuleInfo("Y-PUBTOT", WARNING, "对外公开总数量衔接",
+             "对外公开总数量等于上年对外公开总数量加本年新公开数量（2019年版→2019年版）"),
+    RuleInfo("Y-ITEMS", WARNING, "项目数量衔接",
+             "上一年项目数量等于上年报告的上一年项目数量加本年增/减（2019年版→2019年版）"),
 )}
 
+PRIOR = "prior:"   # prefix of the prior year's cell keys in cross-year findings
+
 LEAVES = "<leaves>"   # expands to the leaf rows of the layout
+_T2_VALID_ROWS = ("regulations", "normative_documents")
+_T2_ITEM_ROWS = ("licensing", "other_services", "punishment", "coercion", "fees")
 
 # Identities as data: (rule, table, along, actual side, expected side).
 #   along="row":    for each row, columns on the actual side = columns on the expected side
@@ -73,6 +84,20 @@ IDENTITIES = (
     ("T3-LEAF", "t3", "column", ("total_processed",), (LEAVES,)),
     ("T3-BAL-LEAF", "t3", "column", (LEAVES, "carried_forward"), ("new_received", "carried_over")),
     ("T4-SUM", "t4", "row", ("total",), T4_PART_COLUMNS),
+)
+
+
+# Cross-year identities (domain.md §5.4), as data:
+#   (rule, table, (this year's layout, last year's layout) or None for any, rows or "column",
+#    actual side, expected side) — keys starting with "prior:" are last year's cells.
+CROSS_YEAR = (
+    ("Y-CARRY", "t3", None, "column", ("carried_over",), (PRIOR + "carried_forward",)),
+    ("Y-VALID", "t2", (FORMAT_2021, FORMAT_2021), _T2_VALID_ROWS,
+     ("in_force", "repealed"), (PRIOR + "in_force", "issued")),
+    ("Y-PUBTOT", "t2", (FORMAT_2019, FORMAT_2019), _T2_VALID_ROWS,
+     ("total_published",), (PRIOR + "total_published", "new_published")),
+    ("Y-ITEMS", "t2", (FORMAT_2019, FORMAT_2019), _T2_ITEM_ROWS,
+     ("prior_items",), (PRIOR + "prior_items", PRIOR + "change")),
 )
 
 
@@ -113,6 +138,41 @@ def identities(layouts: formats.Layouts) -> list[Identity]:
     return out
 
 
+def cross_year_identities(layouts: formats.Layouts, prior: formats.Layouts) -> list[Identity]:
+    out: list[Identity] = []
+    for rule, table, needs, rows, act, exp in CROSS_YEAR:
+        cur_l, pri_l = getattr(layouts, table), getattr(prior, table)
+        if needs is not None and (cur_l, pri_l) != needs:
+            continue
+
+        def key(row, col, k):
+            if k.startswith(PRIOR):
+                return f"{PRIOR}{table}.{k[len(PRIOR):] if rows == 'column' else row}." \
+                       f"{col if rows == 'column' else k[len(PRIOR):]}"
+            return f"{table}.{k if rows == 'column' else row}.{col if rows == 'column' else k}"
+
+        if rows == "column":
+            for c in layouts.of(table).columns:
+                out.append(Identity(rule, table, c.key, tuple(key(None, c.key, k) for k in act),
+                                    tuple(key(None, c.key, k) for k in exp)))
+        else:
+            for r in rows:
+                out.append(Identity(rule, table, r, tuple(key(r, None, k) for k in act),
+                                    tuple(key(r, None, k) for k in exp)))
+    return out
+
+
+class CellView(dict):
+    """This year's cells, and last year's under ``prior:`` keys."""
+
+    @classmethod
+    def of(cls, report: Report, prior: Report | None = None) -> "CellView":
+        view = cls(report.cells)
+        if prior is not None:
+            view.update({PRIOR + k: c for k, c in prior.cells.items()})
+        return view
+
+
 # ---------------------------------------------------------------------------
 # Evaluation
 # ---------------------------------------------------------------------------
@@ -129,24 +189,24 @@ class Evaluation:
     unknown: tuple[str, ...]
 
 
-def _num(report: Report, key: str) -> tuple[float, bool]:
-    c = report.cells.get(key)
+def _num(cells: dict, key: str) -> tuple[float, bool]:
+    c = cells.get(key)
     if c is None or not c.known:
         return 0, False
     return c.value, True
 
 
-def evaluate(report: Report, ident: Identity) -> Evaluation:
+def evaluate(cells: dict, ident: Identity) -> Evaluation:
     exp = act = 0
     unknown_exp: list[str] = []
     unknown_act: list[str] = []
     for k in ident.expected:
-        v, ok = _num(report, k)
+        v, ok = _num(cells, k)
         exp += v
         if not ok:
             unknown_exp.append(k)
     for k in ident.actual:
-        v, ok = _num(report, k)
+        v, ok = _num(cells, k)
         act += v
         if not ok:
             unknown_act.append(k)
@@ -173,12 +233,12 @@ def _clean(v: float) -> int | float:
     return v
 
 
-def _solve(report: Report, ev: Evaluation, key: str) -> float | None:
+def _solve(cells: dict, ev: Evaluation, key: str) -> float | None:
     """The value of ``key`` that makes the identity hold, others as they are."""
     ident = ev.identity
     if ev.unknown and ev.unknown != (key,):
         return None
-    cur, _ = _num(report, key)
+    cur, _ = _num(cells, key)
     if key in ident.actual and key not in ident.expected:
         return cur + (ev.expected - ev.actual)
     if key in ident.expected and key not in ident.actual:
@@ -186,9 +246,11 @@ def _solve(report: Report, ev: Evaluation, key: str) -> float | None:
     return None
 
 
-def _suspects(report: Report, evals: list[Evaluation]) -> dict[int, tuple[str, float] | None]:
-    """For each failing evaluation (by index), the suspect of its connected set."""
-    failing = [i for i, e in enumerate(evals) if e.state == FAILS]
+def _suspects(cells: dict, evals: list[Evaluation]) -> dict[int, tuple[str, float] | None]:
+    """For each failing evaluation (by index), the suspect of its connected set.
+    Only hard identities (errors) take part; last year's cells are never suspects."""
+    failing = [i for i, e in enumerate(evals)
+               if e.state == FAILS and RULES[e.identity.rule].severity == ERROR]
     holding_cells: set[str] = set()
     for e in evals:
         if e.state == HOLDS:
@@ -220,10 +282,10 @@ def _suspects(report: Report, evals: list[Evaluation]) -> dict[int, tuple[str, f
             common &= set(evals[i].identity.cells)
         candidates = []
         for key in sorted(common - holding_cells):
-            cell = report.cells.get(key)
-            if cell is None or not cell.known:
+            cell = cells.get(key)
+            if cell is None or not cell.known or key.startswith(PRIOR):
                 continue
-            values = {_solve(report, evals[i], key) for i in members}
+            values = {_solve(cells, evals[i], key) for i in members}
             if len(values) != 1:
                 continue
             v = values.pop()
@@ -236,13 +298,13 @@ def _suspects(report: Report, evals: list[Evaluation]) -> dict[int, tuple[str, f
     return result
 
 
-def implied_value(report: Report, key: str, evals: list[Evaluation]) -> int | float | None:
+def implied_value(cells: dict, key: str, evals: list[Evaluation]) -> int | float | None:
     """The value an unknown cell must have for the identities it lies on,
     when they agree and every other cell of them is known."""
     values = set()
     for e in evals:
-        if key in e.identity.cells and e.unknown == (key,):
-            v = _solve(report, e, key)
+        if key in e.identity.cells and e.unknown == (key,) and RULES[e.identity.rule].severity == ERROR:
+            v = _solve(cells, e, key)
             if v is not None:
                 values.add(_clean(v))
     if len(values) == 1:
@@ -265,7 +327,7 @@ def _row_short(report: Report, table: str, row: str) -> str:
     return r.short or r.label
 
 
-def _identity_message(report: Report, ev: Evaluation) -> str:
+def _identity_message(report: Report, ev: Evaluation, cells: dict) -> str:
     i = ev.identity
     e, a = fmt_number(_clean(ev.expected)), fmt_number(_clean(ev.actual))
     if i.rule == "T3-ROW":
@@ -277,9 +339,37 @@ def _identity_message(report: Report, ev: Evaluation) -> str:
         return f"{col}栏：各项办理结果之和为 {e}，（七）总计填 {a}"
     if i.rule == "T3-BAL-LEAF":
         return f"{col}栏：第一项加第二项之和为 {e}，各项办理结果之和加结转下年度为 {a}"
+    if i.rule == "Y-CARRY":
+        return f"{col}栏：本年“上年结转”为 {a}，上年报告“结转下年度继续办理”为 {e}"
+    if i.rule in ("Y-VALID", "Y-PUBTOT", "Y-ITEMS"):
+        return _cross_t2_message(report, ev, cells)
     if i.rule == "T4-SUM":
         return f"{_row_short(report, 't4', i.scope)}：结果维持、结果纠正、其他结果、尚未审结之和为 {e}，总计填 {a}"
     return f"{i.rule}：应为 {e}，实为 {a}"  # pragma: no cover
+
+
+def _cross_t2_message(report: Report, ev: Evaluation, cells: dict) -> str:
+    i = ev.identity
+    name = _row_short(report, "t2", i.scope)
+
+    def v(k):
+        c = cells.get(k)
+        return fmt_number(c.value) if c is not None and c.known else "空"
+
+    r = i.scope
+    if i.rule == "Y-VALID":
+        return (f"{name}：上年现行有效 {v(PRIOR + f't2.{r}.in_force')} + 本年制发 {v(f't2.{r}.issued')} − "
+                f"本年废止 {v(f't2.{r}.repealed')} 应为 "
+                f"{fmt_number(_clean(ev.expected - _num(cells, f't2.{r}.repealed')[0]))}，"
+                f"现行有效件数填 {v(f't2.{r}.in_force')}")
+    if i.rule == "Y-PUBTOT":
+        return (f"{name}：上年对外公开总数量 {v(PRIOR + f't2.{r}.total_published')} + 本年新公开 "
+                f"{v(f't2.{r}.new_published')} = {fmt_number(_clean(ev.expected))}，"
+                f"对外公开总数量填 {v(f't2.{r}.total_published')}")
+    return (f"{name}：上年报告的上一年项目数量 {v(PRIOR + f't2.{r}.prior_items')} + 增/减 "
+            f"{v(PRIOR + f't2.{r}.change')} = {fmt_number(_clean(ev.expected))}，"
+            f"上一年项目数量填 {v(f't2.{r}.prior_items')}")
+
 
 
 # ---------------------------------------------------------------------------
@@ -416,7 +506,7 @@ def _cell_state_findings(report: Report, evals: list[Evaluation]) -> list[Findin
                     msg += f"（{reason}）"
                 suspect = suggested = None
                 if len(keys) == 1:
-                    v = implied_value(report, keys[0], evals)
+                    v = implied_value(CellView.of(report), keys[0], evals)
                     if v is not None:
                         suspect, suggested = keys[0], v
                         msg += f"；按勾稽关系应为 {fmt_number(v)}"
@@ -473,20 +563,35 @@ def _date_findings(report: Report) -> list[Finding]:
 _SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
 
 
-def check(report: Report) -> list[Finding]:
-    """Every finding for one report, errors first, in template order."""
-    evals = [evaluate(report, i) for i in identities(report.layouts)]
-    suspects = _suspects(report, evals)
+def _basename(path: str) -> str:
+    import os
+    return os.path.basename(path)
+
+
+def check(report: Report, prior: Report | None = None) -> list[Finding]:
+    """Every finding for one report (and, given last year's report of the same
+    agency, the cross-year findings), errors first, in template order."""
+    cells = CellView.of(report, prior)
+    idents = identities(report.layouts)
+    if prior is not None:
+        idents += cross_year_identities(report.layouts, prior.layouts)
+    evals = [evaluate(cells, i) for i in idents]
+    suspects = _suspects(cells, evals)
     findings: list[Finding] = []
     for idx, ev in enumerate(evals):
         if ev.state != FAILS:
             continue
         pick = suspects.get(idx)
+        message = _identity_message(report, ev, cells)
+        detail = {"unknown": list(ev.unknown)}
+        if ev.identity.rule.startswith("Y-") and prior is not None:
+            detail["prior"] = {"path": prior.source.path, "year": prior.year, "sha256": prior.source.sha256}
+            message += f"（上年报告：{prior.year or '?'}年，{_basename(prior.source.path)}）"
         findings.append(Finding(
             ev.identity.rule, RULES[ev.identity.rule].severity, list(ev.identity.cells),
-            _identity_message(report, ev), expected=_clean(ev.expected), actual=_clean(ev.actual),
+            message, expected=_clean(ev.expected), actual=_clean(ev.actual),
             suspect=pick[0] if pick else None, suggested=pick[1] if pick else None,
-            detail={"unknown": list(ev.unknown)}))
+            detail=detail))
     findings += _nn_findings(report)
     findings += _t2_findings(report)
     findings += _format_findings(report)

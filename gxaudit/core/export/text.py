@@ -13,7 +13,7 @@ def cell_name(key: str) -> str:
     return spec.label if spec else key
 
 
-def findings_text(report: Report, findings: list[Finding]) -> str:
+def findings_text(report: Report, findings: list[Finding], prior: str | None = None) -> str:
     lines = []
     agency = report.agency or "（未识别机关名称）"
     year = f"{report.year}年度" if report.year else "（未识别年度）"
@@ -23,6 +23,8 @@ def findings_text(report: Report, findings: list[Finding]) -> str:
     lines.append(f"  来源：{report.source.path}（{report.source.format}，sha256 {report.source.sha256[:12]}…）")
     if report.published:
         lines.append(f"  落款日期：{report.published}")
+    if prior:
+        lines.append(f"  上年报告：{prior}")
     counts = Counter(c.status for c in report.cells.values())
     parts = "，".join(f"{STATUS_NAMES[s]} {n}" for s, n in counts.items())
     lines.append(f"  单元格：共 {len(report.cells)} 个（{parts}）")
