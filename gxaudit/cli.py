@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"gxaudit {__version__}")
     sub = p.add_subparsers(dest="command")
     c = sub.add_parser("check", help="读取一份报告，检查勾稽关系，输出问题清单")
-    c.add_argument("report", help="报告文件（.txt/.md，后续版本支持 PDF、DOCX、HTML）")
+    c.add_argument("report", help="报告文件：PDF（含文字层）、DOCX、HTML、文本（.txt/.md）或 gxaudit 导出的工作簿")
     c.add_argument("--json", action="store_true", help="以 JSON 输出（见 report-json.md）")
     c.add_argument("--prior", metavar="PRIOR", help="上年报告（任一支持的格式，或已保存的审核记录 .review.json）")
     c.add_argument("--no-library", action="store_true",
