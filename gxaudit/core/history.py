@@ -146,13 +146,17 @@ class Library:
             self.notice = f"报告库文件已损坏，已另存为 {aside.name}，并新建了报告库。"
             self._conn = self._connect()
 
+    _checked: set[str] = set()       # databases already checked by this process
+
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         conn.execute("PRAGMA busy_timeout = 30000")
-        row = conn.execute("PRAGMA quick_check").fetchone()
-        if row is None or row[0] != "ok":
-            conn.close()
-            raise LibraryDamaged(row[0] if row else "quick_check failed")
+        if str(self.path) not in Library._checked:
+            row = conn.execute("PRAGMA quick_check").fetchone()
+            if row is None or row[0] != "ok":
+                conn.close()
+                raise LibraryDamaged(row[0] if row else "quick_check failed")
+            Library._checked.add(str(self.path))
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         with _immediate(conn):

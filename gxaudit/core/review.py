@@ -83,10 +83,12 @@ class LogEntry:
     def describe(self) -> str:
         names = {"open": "打开报告", "edit": "修改单元格", "revert": "恢复原值", "accept": "确认问题",
                  "override": "豁免问题", "reopen": "重新打开问题", "note": "批注", "undo": "撤销",
-                 "redo": "重做"}
+                 "redo": "重做", "prior": "更换上年报告"}
         text = f"{names.get(self.action, self.action)} {self.target}"
         if self.action in ("edit", "revert"):
             text += f"：{fmt_number(self.before)} → {fmt_number(self.after)}"
+        elif self.action == "prior":
+            text += f"：{self.before} → {self.after}"
         if self.reason:
             text += f"（{self.reason}）"
         return text
@@ -110,6 +112,8 @@ class Review:
         self.log: list[LogEntry] = []
         self.created = now_iso()
         self.updated = self.created
+        self.prior: Report | None = None            # last year's report of the agency
+        self.prior_how: str = "none"                # given · library · none
         self.original_findings: list[Finding] = []
         self._report: Report | None = None
         self._findings: list[Finding] | None = None
@@ -133,7 +137,7 @@ class Review:
     def findings(self) -> list[Finding]:
         if self._findings is None:
             from .rules import check
-            self._findings = check(self.report)
+            self._findings = check(self.report, self.prior)
         return self._findings
 
     def finding_states(self) -> list[FindingState]:
@@ -210,6 +214,21 @@ class Review:
         self._log("undo", finding_id, reason="撤销对问题的处理")
         self._changed()
 
+    def set_prior(self, prior: Report | None, how: str, reason: str = "") -> None:
+        """Use another report (or none) as last year's; the cross-year findings follow."""
+        before = _prior_label(self.prior)
+        if prior is None and how != "declined":
+            how = "none"
+        self.prior, self.prior_how = prior, how
+        # The source's own cross-year findings against this prior count as original
+        # findings, so that corrections which clear them show as 已更正.
+        from .rules import check
+        self.original_findings = [f for f in self.original_findings if not f.rule.startswith("Y-")]
+        if prior is not None:
+            self.original_findings += [f for f in check(self.base, prior) if f.rule.startswith("Y-")]
+        self._log("prior", "上年报告", before, _prior_label(prior), reason)
+        self._changed()
+
     def set_note(self, target: str, text: str) -> None:
         text = text.strip()
         before = self.notes.get(target, "")
@@ -236,6 +255,12 @@ class Review:
             "decisions": {k: asdict(v) for k, v in self.decisions.items()},
             "notes": self.notes,
             "log": [asdict(e) for e in self.log],
+            "prior_how": self.prior_how,
+            "prior": None if self.prior is None else {
+                "how": self.prior_how,
+                "source": {"path": self.prior.source.path, "format": self.prior.source.format,
+                           "pages": self.prior.source.pages, "sha256": self.prior.source.sha256},
+                "report": _report_json(self.prior)},
         }
 
     @classmethod
@@ -255,8 +280,13 @@ class Review:
         rv.updated = data.get("updated", rv.created)
         rv._report = None
         rv._findings = None
+        rv.prior, rv.prior_how = None, data.get("prior_how", "none")
+        pd = data.get("prior")
+        if pd:
+            rv.prior = _report_from_json(pd["report"], pd["source"])
+            rv.prior_how = pd.get("how", "given")
         from .rules import check
-        rv.original_findings = check(report)
+        rv.original_findings = check(report, rv.prior)
         return rv
 
     def save(self) -> None:
@@ -268,6 +298,12 @@ class Review:
     def load(cls, path: Path) -> "Review":
         with open(path, encoding="utf-8") as fh:
             return cls.from_json(json.load(fh), path)
+
+
+def _prior_label(prior: Report | None) -> str:
+    if prior is None:
+        return "无"
+    return f"{prior.agency or '未识别机关'} {prior.year or '?'}年度（{os.path.basename(prior.source.path)}）"
 
 
 def atomic_write_json(path: Path, data: dict) -> None:

@@ -10,8 +10,9 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QFileDialog,
                                QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
-                               QMainWindow, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
-                               QSplitter, QStackedWidget, QTableView, QTabWidget, QVBoxLayout, QWidget)
+                               QMainWindow, QMenu, QMessageBox, QPlainTextEdit, QProgressBar,
+                               QPushButton, QSplitter, QStackedWidget, QTableView, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from .. import __version__
 from ..core import formats
@@ -43,8 +44,42 @@ def load_for_review(path: str, store_root: str | None = None):
         text = doc.text
     store = ReviewStore(Path(store_root) if store_root else None)
     result = store.open(report)
+    library = open_library()
+    if library is not None:
+        review = result.review
+        if review.prior is None and review.prior_how in ("none", "library"):
+            from ..core.prior import resolve_prior
+            choice = resolve_prior(report, None, library)
+            if choice.report is not None:
+                review.set_prior(choice.report, "library", "报告库自动匹配")
+            elif choice.note and choice.candidates:
+                result.notes.append(choice.note)
+        try:
+            library.add(review.report, reviewed=bool(review.edits))
+        except Exception:  # noqa: BLE001 - the review works without the library
+            log.warning("could not record %s in the report library", path, exc_info=True)
+        if library.notice:
+            result.notes.append(library.notice)
     result.review.findings()          # run the rules here, not on the UI thread
     return result, text
+
+
+def open_library():
+    from ..core.history import Library
+    try:
+        return Library()
+    except Exception:  # noqa: BLE001
+        log.warning("report library unavailable", exc_info=True)
+        return None
+
+
+def fmt_value(cell, value=None) -> str:
+    from ..core.text import fmt_number
+    if cell is None:
+        return fmt_number(value)
+    if cell.known:
+        return fmt_number(cell.value)
+    return {"blank": "空白", "placeholder": cell.raw or "占位符"}.get(cell.status, "无法识读")
 
 
 class ReasonDialog(QDialog):
@@ -216,8 +251,35 @@ class MainWindow(QMainWindow):
         bottom.addTab(self.log_view, "审核记录")
         self.bottom_tabs = bottom
 
+        self.prior_table = QTableWidget(0, 5)
+        self.prior_table.setHorizontalHeaderLabels(["项目", "本年", "上年报告", "关系", "结果"])
+        self.prior_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.prior_table.verticalHeader().setVisible(False)
+        self.prior_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.prior_table.cellDoubleClicked.connect(self._prior_row_activated)
+        bottom.addTab(self.prior_table, "上年对照")
+
+        prior_bar = QHBoxLayout()
+        prior_bar.setContentsMargins(4, 2, 4, 2)
+        self.prior_label = QLabel("上年报告：无")
+        self.prior_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.prior_btn = QToolButton()
+        self.prior_btn.setText("更换上年报告")
+        self.prior_btn.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.prior_menu = QMenu(self.prior_btn)
+        self.prior_menu.aboutToShow.connect(self._fill_prior_menu)
+        self.prior_btn.setMenu(self.prior_menu)
+        prior_bar.addWidget(self.prior_label, 1)
+        prior_bar.addWidget(self.prior_btn)
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.setSpacing(0)
+        tl.addLayout(prior_bar)
+        tl.addWidget(self.tabs, 1)
+
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.tabs)
+        right.addWidget(top)
         right.addWidget(bottom)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
@@ -378,6 +440,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(1)
         self._refresh_info()
         self._refresh_log()
+        self._refresh_prior()
         self._update_actions()
         self.next_open(1)
 
@@ -423,7 +486,9 @@ class MainWindow(QMainWindow):
             self._select_finding(current.finding.id)
         self._refresh_info()
         self._refresh_log()
+        self._refresh_prior()
         self._update_actions()
+        self._record_in_library()
         self.reviewChanged.emit()
 
     def current_finding(self):
@@ -478,6 +543,111 @@ class MainWindow(QMainWindow):
         if dlg.exec() == QDialog.DialogCode.Accepted:
             self.review.set_note(key, dlg.edit.toPlainText())
             self._changed([key])
+
+    # -- last year's report ------------------------------------------------------------
+    def set_prior(self, prior, how: str) -> None:
+        """Use ``prior`` (a Report, or None) as last year's report."""
+        if self.review is None:
+            return
+        self.review.set_prior(prior, how, "审核人选择" if how != "library" else "报告库匹配")
+        self._changed([])
+
+    def _fill_prior_menu(self) -> None:
+        self.prior_menu.clear()
+        if self.review is None:
+            return
+        from ..core.history import normalize_agency, similarity
+        lib = open_library()
+        rep = self.review.report
+        if lib is not None and rep.year:
+            name = normalize_agency(rep.agency)
+            entries = [e for e in lib.entries() if e.year == rep.year - 1 and e.sha256 != rep.source.sha256]
+            entries.sort(key=lambda e: -similarity(e.agency_norm, name))
+            for e in entries[:8]:
+                a = self.prior_menu.addAction(e.label())
+                a.triggered.connect(lambda _=False, e=e, lib=lib: self.set_prior(lib.load(e), "given"))
+            if not entries:
+                self.prior_menu.addAction(f"报告库中没有 {rep.year - 1} 年度的报告").setEnabled(False)
+        self.prior_menu.addSeparator()
+        self.prior_menu.addAction("从文件选择上年报告…", self._choose_prior_file)
+        self.prior_menu.addAction("不使用上年报告", lambda: self.set_prior(None, "declined"))
+
+    def _choose_prior_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择上年报告", "", OPEN_FILTER + ";;审核记录 (*.review.json)")
+        if path:
+            self.load_prior_file(path)
+
+    def load_prior_file(self, path: str) -> None:
+        from ..core.prior import load_prior_file
+        self.statusBar().showMessage(f"正在读取上年报告 {os.path.basename(path)} …")
+        self.prior_operation = Operation(
+            load_prior_file, path, parent=self,
+            on_done=lambda rep: (self.statusBar().clearMessage(), self.set_prior(rep, "given")),
+            on_failed=self._load_failed).start()
+
+    def _refresh_prior(self) -> None:
+        from ..core.rules import CellView, cross_year_identities, evaluate, RULES, FAILS, HOLDS
+        self.prior_table.setRowCount(0)
+        rv = self.review
+        if rv is None:
+            return
+        prior = rv.prior
+        if prior is None:
+            self.prior_label.setText("上年报告：无（" + ("已选择不使用" if rv.prior_how == "declined"
+                                                       else "报告库中没有匹配的上年报告") + "）")
+            return
+        how = {"library": "报告库自动匹配", "given": "审核人指定"}.get(rv.prior_how, rv.prior_how)
+        self.prior_label.setText(f"上年报告：{prior.agency or '未识别机关'} {prior.year or '?'}年度　"
+                                 f"{os.path.basename(prior.source.path)}（{how}）")
+        cells = CellView.of(rv.report, prior)
+        idents = cross_year_identities(rv.report.layouts, prior.layouts)
+        self.prior_table.setRowCount(len(idents))
+        from ..core.export.text import cell_name
+
+        def side(keys):
+            parts = []
+            for k in keys:
+                c = cells.get(k)
+                v = fmt_value(c)
+                parts.append(v)
+            return " + ".join(parts)
+
+        for r, ident in enumerate(idents):
+            ev = evaluate(cells, ident)
+            name = "、".join(cell_name(k.removeprefix("prior:")) for k in ident.actual if not k.startswith("prior:"))
+            this_keys = [k for k in ident.cells if not k.startswith("prior:")]
+            prior_keys = [k for k in ident.cells if k.startswith("prior:")]
+            result = {FAILS: "不一致", HOLDS: "一致"}.get(ev.state, "无法判断")
+            items = [QTableWidgetItem(f"{RULES[ident.rule].name}：{name}"),
+                     QTableWidgetItem(side(this_keys)), QTableWidgetItem(side(prior_keys)),
+                     QTableWidgetItem(f"应 {fmt_value(None, ev.expected)}，实 {fmt_value(None, ev.actual)}"),
+                     QTableWidgetItem(result)]
+            for c, it in enumerate(items):
+                it.setData(Qt.ItemDataRole.UserRole, ident.actual[0])
+                if ev.state == FAILS:
+                    from . import style
+                    it.setBackground(style.ERROR_BG if RULES[ident.rule].severity == "error" else style.WARNING_BG)
+                self.prior_table.setItem(r, c, it)
+        self.prior_table.resizeColumnsToContents()
+        self.prior_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def _prior_row_activated(self, row: int, _col: int) -> None:
+        it = self.prior_table.item(row, 0)
+        if it is not None and it.data(Qt.ItemDataRole.UserRole):
+            self.select_cell(it.data(Qt.ItemDataRole.UserRole))
+
+    def _record_in_library(self) -> None:
+        if self.review is None:
+            return
+        lib = open_library()
+        if lib is None:
+            return
+        try:
+            lib.add(self.review.report, reviewed=True)
+        except Exception:  # noqa: BLE001 - the review itself is already saved
+            log.warning("could not update the report library", exc_info=True)
+        finally:
+            lib.close()
 
     # -- navigation ----------------------------------------------------------------
     def current_cell_key(self) -> str | None:

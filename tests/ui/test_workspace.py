@@ -250,3 +250,51 @@ def test_cancel_loading_keeps_the_window_usable(qtbot, window):
     qtbot.wait(200)
     open_report(qtbot, window, require(SEED_000))
     assert window.review.report.agency == "台儿庄区人力资源和社会保障局"
+
+
+HONGZE_2024 = "jiangsu_huaian_hongze-district-gov_2024_annual-report.pdf"
+
+
+def test_last_year_is_found_shown_and_can_be_changed(qtbot, window):
+    from tests.conftest import CORPUS
+    open_report(qtbot, window, require(CORPUS / HONGZE_2023))
+    review = open_report(qtbot, window, require(CORPUS / HONGZE_2024))
+    assert review.prior is not None and review.prior.year == 2023
+    assert "2023年度" in window.prior_label.text() and "报告库自动匹配" in window.prior_label.text()
+    t = window.prior_table
+    assert t.rowCount() == 9                    # 7 carry-over columns + 2 现行有效件数 rows
+    assert {t.item(r, 4).text() for r in range(t.rowCount())} == {"一致"}
+    assert not [s for s in review.finding_states() if s.finding.rule.startswith("Y-")]
+
+    # A prior whose 结转下年度 differs in one column: that column breaks, on both sides.
+    import copy
+    from gxaudit.core.model import Cell
+    prior = copy.copy(review.prior)
+    prior.cells = dict(prior.cells)
+    prior.cells["t3.carried_forward.natural_person"] = Cell("t3.carried_forward.natural_person", 2, "2", "ok")
+    window.set_prior(prior, "given")
+    ys = [s.finding for s in review.finding_states() if s.finding.rule.startswith("Y-")]
+    assert [(f.rule, f.cells) for f in ys] == [
+        ("Y-CARRY", ["prior:t3.carried_forward.natural_person", "t3.carried_over.natural_person"])]
+    bad = [r for r in range(t.rowCount()) if t.item(r, 4).text() == "不一致"]
+    assert len(bad) == 1 and t.item(bad[0], 2).text() == "2"
+    m = window.grid_models["t3"]
+    assert m.data(m.index_of("t3.carried_over.natural_person"), BG) in (style.ERROR_BG, style.SUSPECT_BG)
+
+    window.set_prior(None, "declined")
+    assert "已选择不使用" in window.prior_label.text()
+    assert not [s for s in review.finding_states() if s.finding.rule.startswith("Y-")]
+    assert review.log[-1].action == "prior"
+
+
+def test_prior_choice_survives_reopening(qtbot, store):
+    from tests.conftest import CORPUS
+    w = MainWindow(store_root=store)
+    qtbot.addWidget(w)
+    open_report(qtbot, w, require(CORPUS / HONGZE_2023))
+    open_report(qtbot, w, require(CORPUS / HONGZE_2024))
+    w.set_prior(None, "declined")
+    w2 = MainWindow(store_root=store)
+    qtbot.addWidget(w2)
+    review = open_report(qtbot, w2, CORPUS / HONGZE_2024)
+    assert review.prior is None and review.prior_how == "declined"
