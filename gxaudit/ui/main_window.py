@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
         self.bottom_tabs = bottom
 
         self.prior_table = QTableWidget(0, 5)
-        self.prior_table.setHorizontalHeaderLabels(["项目", "本年", "上年报告", "关系", "结果"])
+        self.prior_table.setHorizontalHeaderLabels(["项目", "本年", "上年报告", "应为 / 实为", "结果"])
         self.prior_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.prior_table.verticalHeader().setVisible(False)
         self.prior_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -604,13 +604,16 @@ class MainWindow(QMainWindow):
         self.prior_table.setRowCount(len(idents))
         from ..core.export.text import cell_name
 
+        from ..core.formats import spec_for
+
         def side(keys):
+            if len(keys) == 1:
+                return fmt_value(cells.get(keys[0]))
             parts = []
             for k in keys:
-                c = cells.get(k)
-                v = fmt_value(c)
-                parts.append(v)
-            return " + ".join(parts)
+                spec = spec_for(k.removeprefix("prior:"))
+                parts.append(f"{spec.column.label if spec else k} {fmt_value(cells.get(k))}")
+            return "，".join(parts)
 
         for r, ident in enumerate(idents):
             ev = evaluate(cells, ident)
@@ -620,7 +623,7 @@ class MainWindow(QMainWindow):
             result = {FAILS: "不一致", HOLDS: "一致"}.get(ev.state, "无法判断")
             items = [QTableWidgetItem(f"{RULES[ident.rule].name}：{name}"),
                      QTableWidgetItem(side(this_keys)), QTableWidgetItem(side(prior_keys)),
-                     QTableWidgetItem(f"应 {fmt_value(None, ev.expected)}，实 {fmt_value(None, ev.actual)}"),
+                     QTableWidgetItem(f"{fmt_value(None, ev.expected)} / {fmt_value(None, ev.actual)}"),
                      QTableWidgetItem(result)]
             for c, it in enumerate(items):
                 it.setData(Qt.ItemDataRole.UserRole, ident.actual[0])
