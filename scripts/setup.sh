@@ -10,7 +10,7 @@ APT_BASE=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfreetype6 libfontconfig1 
           fonts-wqy-microhei
           libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
           libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0)
-APT_TOOLS=(xvfb xauth poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui)
+APT_TOOLS=(xvfb xauth poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui desktop-file-utils)
 
 want=("${APT_BASE[@]}")
 if [[ "${1:-}" == "--with-tools" ]]; then want+=("${APT_TOOLS[@]}"); fi

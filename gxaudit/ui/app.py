@@ -41,6 +41,14 @@ def make_app(argv=None):
     app.setApplicationDisplayName("gxaudit 年报审核")
     app.setOrganizationName("gxaudit")
     qInstallMessageHandler(_qt_message_handler)
+    try:
+        from PySide6.QtGui import QIcon
+
+        from ..resources import resource
+        app.setWindowIcon(QIcon(str(resource("icons", "gxaudit.svg"))))
+        app.setDesktopFileName("org.gxaudit.GxAudit")
+    except FileNotFoundError:
+        log.warning("application icon not found")
     fam = style.cjk_family()
     if fam:
         f = QFont(app.font())
