@@ -298,3 +298,29 @@ def test_prior_choice_survives_reopening(qtbot, store):
     qtbot.addWidget(w2)
     review = open_report(qtbot, w2, CORPUS / HONGZE_2024)
     assert review.prior is None and review.prior_how == "declined"
+
+
+def test_large_font_keeps_cells_readable(qtbot, store):
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance()
+    old = app.font()
+    try:
+        big = QFont(old)
+        big.setPointSize(22)
+        app.setFont(big)
+        w = MainWindow(store_root=store)
+        qtbot.addWidget(w)
+        w.show()
+        open_report(qtbot, w, require(SEED_000))
+        view, model = w.grid_views["t3"], w.grid_models["t3"]
+        fm = view.fontMetrics()
+        assert fm.height() > 25
+        for key in ("t3.total_processed.total", "t3.new_received.natural_person"):
+            rect = view.visualRect(model.index_of(key))
+            assert rect.height() >= fm.height()
+            assert rect.width() >= fm.horizontalAdvance("00000")
+        label = view.visualRect(model.index(3, 0))           # 一、本年新收… spans three columns
+        assert label.width() >= fm.horizontalAdvance("一、本年新收")
+    finally:
+        app.setFont(old)
