@@ -30,9 +30,13 @@ def cell_json(cell) -> dict:
     return out
 
 
-def report_document(report: Report, findings: list[Finding]) -> dict:
+def report_document(report: Report, findings: list[Finding], review=None) -> dict:
+    """The document of report-json.md.  Every finding carries its review
+    ``status`` (``open`` without a review); with a review (a workbook gxaudit
+    exported) decided findings carry their ``decision`` and a ``review``
+    block holds the corrections, decisions, notes and log."""
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-    return {
+    doc = {
         "schema": SCHEMA,
         "generator": {"name": "gxaudit", "version": __version__, "ruleset": RULESET_VERSION},
         "source": {
@@ -49,6 +53,43 @@ def report_document(report: Report, findings: list[Finding]) -> dict:
             "layouts": report.layouts.as_dict(),
         },
         "cells": {k: cell_json(c) for k, c in report.cells.items()},
-        "findings": [f.to_json() for f in findings],
+        "findings": [_finding_json(f, review) for f in findings],
         "summary": counts,
+    }
+    if review is not None:
+        doc["review"] = review_json(review, findings)
+    return doc
+
+
+def _finding_json(f: Finding, review=None) -> dict:
+    out = f.to_json()
+    d = review.decisions.get(f.id) if review is not None else None
+    out["status"] = d.status if d is not None else "open"
+    if d is not None:
+        out["decision"] = {"reason": d.reason, "who": d.who, "at": d.at}
+    return out
+
+
+def review_json(review, findings: list[Finding]) -> dict:
+    """The review state: who, the original source, corrections, decisions,
+    notes, the findings the corrections cleared, and the log."""
+    from dataclasses import asdict
+    ids = {f.id for f in findings}
+    src = review.base.source
+    corrected = []
+    for f in review.original_findings:
+        if f.id not in ids:
+            j = f.to_json()
+            j["status"] = "corrected"
+            corrected.append(j)
+    return {
+        "reviewer": review.reviewer,
+        "created": review.created,
+        "updated": review.updated,
+        "source": {"path": src.path, "format": src.format, "pages": src.pages, "sha256": src.sha256},
+        "edits": dict(review.edits),
+        "decisions": {k: asdict(v) for k, v in review.decisions.items()},
+        "notes": dict(review.notes),
+        "corrected": corrected,
+        "log": [asdict(e) for e in review.log],
     }

@@ -72,6 +72,9 @@ def read_document(path: str) -> Document:
     if kind == "pdf":
         from .pdf import read_pdf
         return read_pdf(path, data, sha)
+    if kind == "xlsx":
+        from .workbook import read_workbook
+        return read_workbook(path, data, sha)
     raise ReportError({
         "docx": "本版本尚不能读取 Word（.docx）文件，请先导出为文本（.txt）后再打开。",
         "xlsx": "本版本尚不能读取 Excel 工作簿。",

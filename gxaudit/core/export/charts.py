@@ -1,0 +1,197 @@
+"""Charts and a Chinese font for the exports (matplotlib, Agg, imported lazily).
+
+Both the workbook (a PNG on its 概要 sheet) and the printed summary (vector
+drawings in the PDF) draw their charts here, from the same figures.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+from .. import formats
+from ..model import ReportError, Report
+
+log = logging.getLogger("gxaudit.export")
+
+# Fonts with Chinese glyphs, best first.  Any other font that has the glyphs
+# will do when none of these is installed.
+CJK_FONT_NAMES = (
+    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+    "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
+    "Hiragino Sans GB", "Heiti SC", "STHeiti", "Noto Serif CJK SC", "SimSun", "AR PL UMing CN",
+)
+_CJK_PROBE = "审核政府信息公开年度报告"
+
+NO_FONT_MESSAGE = ("未找到可显示中文的字体，无法生成审核摘要。请安装中文字体后重试"
+                   "（Debian/Ubuntu：sudo apt install fonts-wqy-microhei；"
+                   "Windows、macOS 自带的微软雅黑、苹方均可）。")
+
+# The result groups of table 三 (domain.md §3), in the printed order.
+RESULT_GROUPS = ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理")
+_NUMBERING = re.compile(r"^（[一二三四五六七八九十]+）")
+
+
+def mpl():
+    """matplotlib, imported on first use.  The exports draw on Figures with
+    Agg canvases (never pyplot), so the process-wide backend is left alone."""
+    import matplotlib
+    # CJK fonts often have no bold face; matplotlib's "using 400 instead" is noise.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+    return matplotlib
+
+
+def _has_glyphs(path: str) -> bool:
+    try:
+        from matplotlib.ft2font import FT2Font
+        cmap = FT2Font(path).get_charmap()
+    except Exception:  # noqa: BLE001 - unreadable font files are skipped
+        return False
+    return all(ord(ch) in cmap for ch in _CJK_PROBE)
+
+
+@lru_cache(maxsize=1)
+def find_cjk_font() -> str | None:
+    """The family name of an installed font with Chinese glyphs, or None."""
+    mpl()
+    from matplotlib import font_manager
+    entries = font_manager.fontManager.ttflist
+    by_name: dict[str, list] = {}
+    for e in entries:
+        by_name.setdefault(e.name, []).append(e)
+    for name in CJK_FONT_NAMES:
+        for e in by_name.get(name, ()):
+            if _has_glyphs(e.fname):
+                return name
+    hints = ("CJK", "Hei", "Song", "Kai", "Ming", "Han", "WenQuanYi", "YaHei", "Fang", "Gothic")
+    for e in entries:
+        if any(h.lower() in e.name.lower() for h in hints) and _has_glyphs(e.fname):
+            return e.name
+    return None
+
+
+def require_cjk_font() -> str:
+    name = find_cjk_font()
+    if name is None:
+        raise ReportError(NO_FONT_MESSAGE)
+    return name
+
+
+def rc(font: str) -> dict:
+    """matplotlib settings for the exports: the Chinese font, TrueType (type
+    42) embedding so that the PDF's text can be searched and extracted."""
+    return {
+        # The family itself, not "sans-serif": text keeps the font it was made
+        # with, so a figure drawn outside this context (GUI printing) stays Chinese.
+        "font.family": [font, "DejaVu Sans"],
+        "font.sans-serif": [font, "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "pdf.fonttype": 42,
+        "ps.fonttype": 42,
+        "svg.fonttype": "none",
+    }
+
+
+def result_groups(report: Report) -> dict[str, int | float | None]:
+    """How this year's requests were handled: table 三's result groups summed
+    over the 总计 column.  A group is None when none of its cells is known."""
+    lay = report.table_layout("t3")
+    out: dict[str, int | float | None] = {g: None for g in RESULT_GROUPS}
+    for row in lay.rows:
+        if row.role != "leaf":
+            continue
+        name = row.short if row.group == formats.G_RESULT else row.group
+        name = _NUMBERING.sub("", name or "")
+        if name not in out:
+            continue
+        v = report.value(f"t3.{row.key}.total")
+        if v is not None:
+            out[name] = (out[name] or 0) + v
+    return out
+
+
+def draw_results(ax, report: Report, prior: Report | None = None, title: str | None = None) -> None:
+    """Bars of table 三's result groups; this year beside last year when a
+    prior-year report is given."""
+    groups = list(RESULT_GROUPS)
+    now = result_groups(report)
+    xs = range(len(groups))
+    this_label = f"{report.year}年" if report.year else "本年"
+    if prior is not None:
+        before = result_groups(prior)
+        prior_label = f"{prior.year}年" if prior.year else "上年"
+        w = 0.38
+        b1 = ax.bar([x - w / 2 for x in xs], [before[g] or 0 for g in groups], w,
+                    label=prior_label, color="#b8c4d6", edgecolor="#5b6b82", linewidth=0.6)
+        b2 = ax.bar([x + w / 2 for x in xs], [now[g] or 0 for g in groups], w,
+                    label=this_label, color="#3b6ea5", edgecolor="#24476d", linewidth=0.6)
+        _bar_labels(ax, b1, [before[g] for g in groups])
+        _bar_labels(ax, b2, [now[g] for g in groups])
+        ax.legend(fontsize=8, frameon=False)
+    else:
+        bars = ax.bar(list(xs), [now[g] or 0 for g in groups], 0.6, color="#3b6ea5",
+                      edgecolor="#24476d", linewidth=0.6, label=this_label)
+        _bar_labels(ax, bars, [now[g] for g in groups])
+    ax.set_xticks(list(xs))
+    ax.set_xticklabels(groups, fontsize=8)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.set_ylabel("件数", fontsize=8)
+    top = max([v or 0 for v in now.values()] + ([v or 0 for v in result_groups(prior).values()]
+                                                 if prior is not None else []))
+    ax.set_ylim(0, max(1, top) * 1.25)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(title or "本年度申请办理结果（表三，总计栏）", fontsize=10)
+
+
+def _bar_labels(ax, bars, values) -> None:
+    from ..text import fmt_number
+    for bar, v in zip(bars, values):
+        ax.annotate("未填" if v is None else fmt_number(v),
+                    (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                    xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
+                    fontsize=7)
+
+
+def draw_statuses(ax, counts: dict[str, int], title: str = "问题处理情况") -> None:
+    """Horizontal bars: findings by review status."""
+    names = list(counts)
+    colours = {"待处理": "#e0584a", "已确认": "#c98a1b", "已豁免": "#8a8a8a", "已更正": "#4a9a5c"}
+    ys = list(range(len(names)))[::-1]
+    bars = ax.barh(ys, [counts[n] for n in names], 0.6,
+                   color=[colours.get(n, "#3b6ea5") for n in names])
+    ax.set_yticks(ys)
+    ax.set_yticklabels(names, fontsize=8)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_xlim(0, max(1, max(counts.values() or [0])) * 1.25)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    for bar, n in zip(bars, names):
+        ax.annotate(str(counts[n]), (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                    xytext=(3, 0), textcoords="offset points", va="center", fontsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(title, fontsize=10)
+
+
+def overview_png(report: Report, status_counts: dict[str, int], prior: Report | None = None,
+                 dpi: int = 110) -> bytes | None:
+    """The 概要 sheet's chart as PNG bytes, or None without a Chinese font."""
+    font = find_cjk_font()
+    if font is None:
+        log.warning("no CJK font: the workbook gets no chart")
+        return None
+    mpl()
+    import io
+
+    import matplotlib
+    from matplotlib.figure import Figure
+    with matplotlib.rc_context(rc(font)):
+        fig = Figure(figsize=(8.6, 3.0), dpi=dpi)
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        FigureCanvasAgg(fig)
+        gs = fig.add_gridspec(1, 2, width_ratios=(1.8, 1), wspace=0.35)
+        draw_results(fig.add_subplot(gs[0]), report, prior)
+        draw_statuses(fig.add_subplot(gs[1]), status_counts)
+        fig.subplots_adjust(left=0.07, right=0.97, top=0.88, bottom=0.12)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue()

@@ -1,0 +1,604 @@
+"""The annotated, corrected workbook of a review (openpyxl, imported lazily).
+
+Sheets, in order:
+
+* 概要 — who, what, when, the verdict, counts, a colour legend, a chart and
+  links to the other sheets;
+* 表二 / 表三 / 表四 — laid out like the national format, merged headers
+  and all, from :mod:`gxaudit.core.grid`; corrected values in place with
+  the original in the cell's comment; fills by state;
+* 问题清单 — one row per finding with its status, a drop-down of statuses,
+  an autofilter and a link to the cell;
+* 修改记录 — the review's log;
+* ``_gxaudit`` (very hidden) — the review itself as JSON, so that
+  ``gxaudit check`` can read the workbook back (see
+  :mod:`gxaudit.core.ingest.workbook`).
+
+Everything that comes from the report or the auditor is written as text,
+never as a formula, whatever character it starts with.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import logging
+import math
+import os
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from ... import __version__
+from ..formats import TABLE_NAMES, TABLES
+from ..grid import HEADER, LABEL, NOTE, VALUE, Grid, grid_for
+from ..model import BLANK, EDITED, PLACEHOLDER, SEVERITY_NAMES, UNREADABLE, Report, ReportError
+from ..review import CORRECTED, FINDING_STATUS_NAMES, FINDING_STATUSES, FindingState, Review
+from ..rules import RULES, RULESET_VERSION
+from ..text import fmt_number
+from . import common
+from .common import (S_CORRECTED, S_ERROR, S_PARTICIPANT, S_RESOLVED, S_SUSPECT, S_WARNING,
+                     STATE_NAMES, cell_label, clean_text)
+
+log = logging.getLogger("gxaudit.export")
+
+SHEET_SUMMARY = "概要"
+SHEET_FINDINGS = "问题清单"
+SHEET_LOG = "修改记录"
+SHEET_DATA = "_gxaudit"
+TABLE_SHEETS = dict(TABLE_NAMES)            # t2 → 表二 …
+DATA_MARKER = "gxaudit-review"
+DATA_SCHEMA = 1
+CHUNK = 30000                                # characters per cell (Excel's limit is 32,767)
+TITLE_ROW = 1                                # the table title; the grid starts below it
+GRID_TOP = 2
+
+# Fills, the same colours as the review grid of the GUI.
+FILL = {
+    S_SUSPECT: "E0584A", S_ERROR: "F8C9C4", S_PARTICIPANT: "FDECEB", S_WARNING: "FBE9A6",
+    S_CORRECTED: "C9E7CF", S_RESOLVED: "E6E6E6",
+}
+HEADER_FILL = "EEF1F5"
+SEVERITY_FILL = {"error": "F8C9C4", "warning": "FBE9A6", "info": "DBE9F6"}
+STATUS_FILL = {"open": "FDECEB", "accepted": "FBE9A6", "overridden": "E6E6E6", "corrected": "C9E7CF"}
+
+FINDING_COLUMNS = (
+    ("序号", 6), ("规则", 12), ("规则名称", 16), ("严重程度", 9), ("说明", 48), ("涉及单元格", 34),
+    ("应为", 8), ("实为", 8), ("疑似出错单元格", 24), ("建议值", 8), ("状态", 9), ("理由", 30),
+    ("处理人", 10), ("处理时间", 20), ("批注", 24), ("定位", 12), ("问题编号", 30),
+)
+LOG_COLUMNS = (
+    ("序号", 6), ("时间", 22), ("审核人", 10), ("操作", 12), ("对象", 30), ("对象名称", 28),
+    ("原值", 10), ("新值", 10), ("理由", 30), ("说明", 50),
+)
+ACTION_NAMES = {"open": "打开报告", "edit": "修改单元格", "revert": "恢复原值", "accept": "确认问题",
+                "override": "豁免问题", "reopen": "重新打开问题", "note": "批注", "undo": "撤销",
+                "redo": "重做"}
+
+
+# -- small helpers -------------------------------------------------------------
+
+def text_width(s: str) -> int:
+    """Display width in spreadsheet character units (CJK counts double)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def put(ws, row: int, col: int, value, *, bold=False, fill=None, align=None, wrap=False,
+        border=False, number_format=None, size=None, color=None):
+    """Write one cell.  Strings are always text: a string starting with ``=``
+    would otherwise become a formula."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    cell = ws.cell(row=row, column=col)
+    if isinstance(value, bool):
+        value = "是" if value else "否"
+    if isinstance(value, str):
+        cell.value = clean_text(value)
+        cell.data_type = "s"
+    elif isinstance(value, (int, float)) and not (isinstance(value, float) and not math.isfinite(value)):
+        cell.value = value
+    elif value is None:
+        cell.value = None
+    else:
+        cell.value = clean_text(value)
+        cell.data_type = "s"
+    if bold or size or color:
+        cell.font = Font(bold=bold, size=size or 11, color=color)
+    if fill:
+        cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
+    if align or wrap:
+        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
+    if border:
+        cell.border = _thin()
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def _thin():
+    from openpyxl.styles import Border, Side
+    s = Side(style="thin", color="808080")
+    return Border(left=s, right=s, top=s, bottom=s)
+
+
+def _number(v):
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else (
+        None if v is None else str(v))
+
+
+def _hf(text: str) -> str:
+    """Text for a page header/footer: '&' starts a code there."""
+    return clean_text(text, 80).replace("&", "&&")
+
+
+def _link(cell, sheet: str, coord: str, display: str | None = None) -> None:
+    from openpyxl.worksheet.hyperlink import Hyperlink
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!{coord}",
+                               display=display or cell.value)
+    from openpyxl.styles import Font
+    cell.font = Font(color="0563C1", underline="single")
+
+
+def _print_setup(ws, review: Review, title_rows: str | None, stamp: str) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    if title_rows:
+        ws.print_title_rows = title_rows
+    rep = review.report
+    head = f"{rep.agency or '（未识别机关名称）'} {rep.year or ''}年度政府信息公开工作年度报告审核 — {ws.title}"
+    ws.oddHeader.center.text = _hf(head)
+    ws.oddHeader.center.size = 9
+    ws.oddFooter.left.text = _hf(f"审核人：{review.reviewer}")
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.right.text = _hf(f"导出日期：{stamp[:10]}")
+    for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
+        part.size = 9
+
+
+# -- table sheets ----------------------------------------------------------------
+
+def grid_cell(grid: Grid, key: str) -> str | None:
+    """The A1 coordinate of a cell key on its table sheet."""
+    from openpyxl.utils import get_column_letter
+    pos = grid.position(key)
+    if pos is None:
+        return None
+    return f"{get_column_letter(pos[1] + 1)}{pos[0] + GRID_TOP}"
+
+
+def _column_widths(grid: Grid) -> list[float]:
+    widths = [9.0] * grid.cols
+    for it in grid.items:
+        if it.colspan != 1 or it.kind == VALUE:
+            continue
+        w = text_width(it.text) + 2
+        if it.rowspan >= 3:            # a tall group cell: wrap it narrow
+            w = min(w, 8)
+        widths[it.col] = max(widths[it.col], min(w, 44))
+    return widths
+
+
+def _row_heights(grid: Grid, widths: list[float]) -> dict[int, float]:
+    heights: dict[int, float] = {}
+    for it in grid.items:
+        if it.rowspan != 1 or not it.text:
+            continue
+        avail = max(4.0, sum(widths[it.col: it.col + it.colspan]) - 1)
+        lines = max(1, math.ceil(text_width(it.text) / avail))
+        heights[it.row] = max(heights.get(it.row, 16.0), 15.0 * lines + 3)
+    return heights
+
+
+def _cell_comment(review: Review, key: str, states: list[FindingState]) -> str:
+    cell = review.report.cells[key]
+    lines = [f"{cell_label(key)}（{key}）"]
+    if cell.status == EDITED:
+        lines.append(f"已更正：原值 {fmt_number(cell.original)}（原文“{cell.raw}”），"
+                     f"改为 {fmt_number(cell.value)}")
+    elif cell.status == UNREADABLE:
+        lines.append(f"原文“{cell.raw}”无法识读为数字" + (f"：{cell.reason}" if cell.reason else ""))
+    elif cell.status == PLACEHOLDER:
+        lines.append(f"原文为占位符“{cell.raw}”")
+    elif cell.status == BLANK:
+        lines.append("原文此栏空白")
+    for st in states:
+        f = st.finding
+        lines.append(f"{f.rule}（{RULES[f.rule].name if f.rule in RULES else f.rule}）：" +
+                     common.finding_line(st, key).split("：", 1)[1])
+    if cell.page:
+        lines.append(f"原文第 {cell.page} 页")
+    elif cell.line:
+        lines.append(f"原文第 {cell.line} 行")
+    note = review.notes.get(key)
+    if note:
+        lines.append(f"批注：{note}")
+    return "\n".join(lines)
+
+
+def _table_sheet(wb, review: Review, table: str, flagged: dict, stamp: str) -> Grid:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    rep = review.report
+    lay = rep.table_layout(table)
+    grid = grid_for(lay)
+    ws = wb.create_sheet(TABLE_SHEETS[table])
+    widths = _column_widths(grid)
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    title = f"{lay.title}（{common.format_name(lay.layout)}）"
+    put(ws, TITLE_ROW, 1, title, bold=True, size=13, align="left")
+    if grid.cols > 1:
+        ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=grid.cols)
+    ws.row_dimensions[TITLE_ROW].height = 24
+    border = _thin()
+    for it in grid.items:
+        r, c = it.row + GRID_TOP, it.col + 1
+        if it.kind == VALUE:
+            cell = rep.cells[it.key]
+            if cell.known:
+                value = cell.value
+            elif cell.status == BLANK:
+                value = None
+            else:
+                value = cell.raw or None
+            xc = put(ws, r, c, value, align="right")
+            state = flagged.get(it.key)
+            if state is not None:
+                name, states = state
+                xc.fill = _fill(FILL[name])
+                if name == S_SUSPECT:
+                    xc.font = Font(bold=True, color="FFFFFF")
+            if cell.status == EDITED:
+                xc.font = Font(bold=True, italic=True,
+                               color="FFFFFF" if state and state[0] == S_SUSPECT else "1E5E2E")
+            elif cell.status in (UNREADABLE, PLACEHOLDER):
+                xc.font = Font(color="8A8A8A", italic=True)
+            if state is not None or cell.status in (EDITED, UNREADABLE, PLACEHOLDER) \
+                    or review.notes.get(it.key):
+                text = _cell_comment(review, it.key, state[1] if state else [])
+                cm = Comment(clean_text(text, 30000), "gxaudit")
+                cm.width = 360
+                cm.height = min(400, 40 + 18 * (text.count("\n") + 1 + text_width(text) // 48))
+                xc.comment = cm
+            xc.number_format = "General"
+        else:
+            xc = put(ws, r, c, it.text)
+            xc.alignment = Alignment(horizontal="left" if it.kind == LABEL else "center",
+                                     vertical="center", wrap_text=True)
+            if it.kind in (HEADER, NOTE):
+                xc.fill = _fill(HEADER_FILL)
+                xc.font = Font(bold=it.kind == HEADER)
+        for rr in range(r, r + it.rowspan):
+            for cc in range(c, c + it.colspan):
+                ws.cell(row=rr, column=cc).border = border
+        if it.rowspan > 1 or it.colspan > 1:
+            ws.merge_cells(start_row=r, start_column=c, end_row=r + it.rowspan - 1,
+                           end_column=c + it.colspan - 1)
+    for row, h in _row_heights(grid, widths).items():
+        ws.row_dimensions[row + GRID_TOP].height = h
+    last_header = TITLE_ROW + grid.header_rows
+    # Freeze the headers, and on table 三 the label columns too.
+    first_value_col = min((it.col for it in grid.items if it.kind == VALUE), default=0) + 1
+    freeze_col = first_value_col if table == "t3" else 1
+    ws.freeze_panes = f"{get_column_letter(freeze_col)}{last_header + 1}"
+    _print_setup(ws, review, f"{TITLE_ROW}:{last_header}", stamp)
+    return grid
+
+
+def _fill(rgb: str):
+    from openpyxl.styles import PatternFill
+    return PatternFill("solid", start_color=rgb, end_color=rgb)
+
+
+# -- the other sheets ------------------------------------------------------------
+
+def _summary_sheet(ws, review: Review, states: list[FindingState], stamp: str,
+                   prior: Report | None) -> int:
+    """Fill the 概要 sheet; returns the row where the sheet links go."""
+    from openpyxl.styles import Alignment
+
+    rep = review.report
+    src = rep.source
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 58
+    ws.column_dimensions["C"].width = 3
+    put(ws, 1, 1, "政府信息公开工作年度报告审核工作簿", bold=True, size=15)
+    ws.row_dimensions[1].height = 26
+    v = common.verdict(review)
+    rows = [
+        ("机关名称", rep.agency or "（未识别）"),
+        ("报告年度", rep.year if rep.year else "（未识别）"),
+        ("报告格式", common.format_name(rep.template)),
+        ("落款日期", rep.published or "（未识别）"),
+        ("来源文件", src.path),
+        ("来源格式", src.format),
+        ("来源 SHA-256", src.sha256),
+        ("审核人", review.reviewer),
+        ("审核开始", review.created),
+        ("最后修改", review.updated),
+        ("导出时间", stamp),
+        ("审核结论", f"{v.short}：{v.text}"),
+        ("gxaudit 版本", __version__),
+        ("规则集版本", RULESET_VERSION),
+    ]
+    r = 3
+    for label, value in rows:
+        put(ws, r, 1, label, bold=True, fill=HEADER_FILL, border=True)
+        c = put(ws, r, 2, value, border=True, wrap=True)
+        c.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        lines = math.ceil(text_width(str(value)) / 56)
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines + 3
+        r += 1
+    r += 1
+    put(ws, r, 1, "问题统计", bold=True, size=12)
+    r += 1
+    put(ws, r, 1, "按严重程度", bold=True, fill=HEADER_FILL, border=True)
+    put(ws, r, 2, "个数", bold=True, fill=HEADER_FILL, border=True)
+    r += 1
+    for name, n in common.severity_counts(states).items():
+        put(ws, r, 1, name, border=True)
+        put(ws, r, 2, n, border=True, align="left")
+        r += 1
+    put(ws, r, 1, "按处理状态", bold=True, fill=HEADER_FILL, border=True)
+    put(ws, r, 2, "个数", bold=True, fill=HEADER_FILL, border=True)
+    r += 1
+    for name, n in common.status_counts(states).items():
+        put(ws, r, 1, name, border=True)
+        put(ws, r, 2, n, border=True, align="left")
+        r += 1
+    r += 1
+    put(ws, r, 1, "颜色说明", bold=True, size=12)
+    r += 1
+    for state, desc in STATE_NAMES.items():
+        put(ws, r, 1, "示例", fill=FILL[state], border=True, align="center",
+            color="FFFFFF" if state == S_SUSPECT else None, bold=state == S_SUSPECT)
+        put(ws, r, 2, desc, border=True)
+        r += 1
+    put(ws, r, 1, "批注", border=True, align="center")
+    put(ws, r, 2, "表格中带批注的单元格：说明规则、应为与实为、原值", border=True)
+    r += 2
+    general = review.notes.get("")
+    if general:
+        put(ws, r, 1, "审核意见", bold=True, size=12)
+        r += 1
+        c = put(ws, r, 1, general, wrap=True)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
+        c.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        ws.row_dimensions[r].height = 15 * max(1, math.ceil(text_width(general) / 74)) + 3
+        r += 2
+    # The chart, to the right of the facts.
+    png = None
+    try:
+        from .charts import overview_png
+        png = overview_png(rep, common.status_counts(states), prior)
+    except Exception:  # noqa: BLE001 - a chart must never stop the export
+        log.exception("chart for the workbook failed")
+    if png:
+        import io
+
+        from openpyxl.drawing.image import Image
+        img = Image(io.BytesIO(png))
+        img.anchor = "D3"
+        ws.add_image(img)
+    else:
+        put(ws, 3, 4, "（未找到中文字体，未生成图表）")
+    return r
+
+
+def _links(ws, row: int, sheets: list[str]) -> None:
+    put(ws, row, 1, "工作表", bold=True, size=12)
+    row += 1
+    desc = {"表二": "主动公开政府信息情况", "表三": "收到和处理政府信息公开申请情况",
+            "表四": "行政复议、行政诉讼情况", SHEET_FINDINGS: "每个问题一行：规则、应为与实为、处理状态",
+            SHEET_LOG: "审核过程中的每一次修改、确认、豁免和批注"}
+    for name in sheets:
+        c = put(ws, row, 1, name, border=True)
+        _link(c, name, "A1")
+        put(ws, row, 2, desc.get(name, ""), border=True)
+        row += 1
+
+
+def _cells_text(keys: list[str]) -> str:
+    if len(keys) <= 4:
+        return "、".join(cell_label(k) for k in keys)
+    return f"{cell_label(keys[0])}、{cell_label(keys[1])} …… {cell_label(keys[-1])}，共 {len(keys)} 个单元格"
+
+
+def _decided_by(review: Review, st: FindingState) -> tuple[str, str, str]:
+    """Reason, who and when for a finding's status."""
+    if st.decision is not None:
+        return st.decision.reason, st.decision.who, st.decision.at
+    if st.status == CORRECTED:
+        cells = set(st.finding.cells)
+        for e in reversed(review.log):
+            if e.action in ("edit", "revert") and e.target in cells:
+                return (f"更正 {cell_label(e.target)} 为 {fmt_number(e.after)}" +
+                        (f"（{e.reason}）" if e.reason else ""), e.who, e.at)
+        return "更正后不再出现", "", ""
+    return "", "", ""
+
+
+def _findings_sheet(ws, review: Review, states: list[FindingState], grids: dict[str, Grid],
+                    stamp: str) -> None:
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for c, (name, width) in enumerate(FINDING_COLUMNS, start=1):
+        put(ws, 1, c, name, bold=True, fill=HEADER_FILL, border=True, align="center", wrap=True)
+        ws.column_dimensions[get_column_letter(c)].width = width
+    col = {name: i for i, (name, _) in enumerate(FINDING_COLUMNS, start=1)}
+    for i, st in enumerate(states, start=1):
+        r = i + 1
+        f = st.finding
+        reason, who, at = _decided_by(review, st)
+        values = {
+            "序号": i, "规则": f.rule, "规则名称": RULES[f.rule].name if f.rule in RULES else "",
+            "严重程度": SEVERITY_NAMES.get(f.severity, f.severity), "说明": f.message,
+            "涉及单元格": _cells_text(f.cells),
+            "应为": _number(f.expected), "实为": _number(f.actual),
+            "疑似出错单元格": cell_label(f.suspect) if f.suspect else "",
+            "建议值": _number(f.suggested), "状态": FINDING_STATUS_NAMES[st.status],
+            "理由": reason, "处理人": who, "处理时间": at,
+            "批注": review.notes.get(f.id, ""), "问题编号": f.id,
+        }
+        lines = 1
+        for name, value in values.items():
+            c = put(ws, r, col[name], value, border=True)
+            # Everything wraps: text running over into the next cells would
+            # also widen the printed page.
+            c.alignment = Alignment(vertical="top", wrap_text=True)
+            if isinstance(value, str) and name != "问题编号":
+                width = FINDING_COLUMNS[col[name] - 1][1] - 1
+                lines = max(lines, math.ceil(text_width(value) / width))
+        ws.cell(row=r, column=col["严重程度"]).fill = _fill(SEVERITY_FILL.get(f.severity, "FFFFFF"))
+        ws.cell(row=r, column=col["状态"]).fill = _fill(STATUS_FILL.get(st.status, "FFFFFF"))
+        target = f.suspect or next((k for k in f.cells if k.split(".", 1)[0] in grids), None)
+        link_cell = ws.cell(row=r, column=col["定位"])
+        link_cell.border = _thin()
+        if target and target.split(".", 1)[0] in grids:
+            sheet = TABLE_SHEETS[target.split(".", 1)[0]]
+            coord = grid_cell(grids[target.split(".", 1)[0]], target)
+            if coord:
+                put(ws, r, col["定位"], f"{sheet}!{coord}", border=True)
+                _link(link_cell, sheet, coord)
+        ws.row_dimensions[r].height = min(15 * lines + 3, 200)
+    last = len(states) + 1
+    # The id is for reading the workbook back by machine, not for the eye.
+    ws.column_dimensions[get_column_letter(col["问题编号"])].hidden = True
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_COLUMNS))}{last}"
+    ws.freeze_panes = "C2"
+    if states:
+        names = ",".join(FINDING_STATUS_NAMES[s] for s in FINDING_STATUSES)
+        dv = DataValidation(type="list", formula1=f'"{names}"', allow_blank=False,
+                            showDropDown=False)
+        dv.promptTitle = "处理状态"
+        dv.prompt = "从列表中选择处理状态"
+        dv.errorTitle = "处理状态"
+        dv.error = "请从列表中选择：" + names.replace(",", "、")
+        dv.showErrorMessage = True
+        dv.showInputMessage = True
+        letter = get_column_letter(col["状态"])
+        dv.add(f"{letter}2:{letter}{last}")
+        ws.add_data_validation(dv)
+    _print_setup(ws, review, "1:1", stamp)
+
+
+def _log_sheet(ws, review: Review, stamp: str) -> None:
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+    for c, (name, width) in enumerate(LOG_COLUMNS, start=1):
+        put(ws, 1, c, name, bold=True, fill=HEADER_FILL, border=True, align="center")
+        ws.column_dimensions[get_column_letter(c)].width = width
+    for i, e in enumerate(review.log, start=1):
+        r = i + 1
+        is_cell = "." in e.target and ":" not in e.target and e.action != "open"
+        values = (i, e.at, e.who, ACTION_NAMES.get(e.action, e.action), e.target,
+                  cell_label(e.target) if is_cell else "", _number(e.before), _number(e.after),
+                  e.reason, e.describe())
+        lines = 1
+        for c, value in enumerate(values, start=1):
+            cell = put(ws, r, c, value, border=True)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if isinstance(value, str):
+                lines = max(lines, math.ceil(text_width(value) / (LOG_COLUMNS[c - 1][1] - 1)))
+        ws.row_dimensions[r].height = min(15 * lines + 3, 200)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(LOG_COLUMNS))}{max(1, len(review.log) + 1)}"
+    ws.freeze_panes = "A2"
+    _print_setup(ws, review, "1:1", stamp)
+
+
+def _data_sheet(wb, review: Review) -> None:
+    """The review as JSON, for reading the workbook back.  ASCII-only JSON, so
+    no character can trouble the XML; chunks under Excel's cell limit."""
+    ws = wb.create_sheet(SHEET_DATA)
+    payload = json.dumps(review.to_json(), ensure_ascii=True, separators=(",", ":"))
+    chunks = [payload[i: i + CHUNK] for i in range(0, len(payload), CHUNK)] or [""]
+    put(ws, 1, 1, DATA_MARKER)
+    put(ws, 1, 2, DATA_SCHEMA)
+    put(ws, 1, 3, hashlib.sha256(payload.encode("ascii")).hexdigest())
+    put(ws, 1, 4, len(chunks))
+    put(ws, 1, 5, __version__)
+    for i, chunk in enumerate(chunks, start=2):
+        put(ws, i, 1, chunk)
+    ws.sheet_state = "veryHidden"
+
+
+def _properties(wb, review: Review, stamp: str) -> None:
+    from openpyxl.packaging.custom import StringProperty
+    rep = review.report
+    p = wb.properties
+    p.title = clean_text(f"{rep.agency or ''} {rep.year or ''}年度政府信息公开工作年度报告审核", 250)
+    p.subject = "政府信息公开工作年度报告审核"
+    p.creator = clean_text(review.reviewer, 250)
+    p.lastModifiedBy = clean_text(review.reviewer, 250)
+    p.keywords = "gxaudit; 政府信息公开; 年度报告"
+    p.description = clean_text(f"gxaudit {__version__}，规则集 {RULESET_VERSION}；"
+                               f"来源 sha256 {rep.source.sha256}", 1000)
+    p.identifier = rep.source.sha256 or None
+    now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    p.created = now
+    p.modified = now
+    for name, value in (("gxaudit.version", __version__), ("gxaudit.ruleset", RULESET_VERSION),
+                        ("gxaudit.source_sha256", rep.source.sha256 or ""),
+                        ("gxaudit.source_format", rep.source.format or ""),
+                        ("gxaudit.export_time", stamp),
+                        ("gxaudit.reviewer", clean_text(review.reviewer, 250))):
+        wb.custom_doc_props.append(StringProperty(name=name, value=value))
+
+
+# -- the entry point -------------------------------------------------------------
+
+def export_workbook(review: Review, path: str | os.PathLike, prior: Report | None = None) -> Path:
+    """Write the annotated, corrected workbook of ``review`` to ``path``
+    (atomically: a temporary file renamed over the target)."""
+    try:
+        from openpyxl import Workbook
+    except ImportError as exc:  # pragma: no cover - a broken installation
+        raise ReportError("缺少 openpyxl，无法导出 Excel 工作簿。") from exc
+    from ..review import now_iso
+
+    path = Path(path)
+    stamp = now_iso()
+    states = review.finding_states()
+    flagged = common.cell_states(review)
+
+    wb = Workbook()
+    summary = wb.active
+    summary.title = SHEET_SUMMARY
+    links_row = _summary_sheet(summary, review, states, stamp, prior)
+    grids: dict[str, Grid] = {}
+    for table in TABLES:
+        grids[table] = _table_sheet(wb, review, table, flagged, stamp)
+    _findings_sheet(wb.create_sheet(SHEET_FINDINGS), review, states, grids, stamp)
+    _log_sheet(wb.create_sheet(SHEET_LOG), review, stamp)
+    _links(summary, links_row, [TABLE_SHEETS[t] for t in TABLES] + [SHEET_FINDINGS, SHEET_LOG])
+    summary.freeze_panes = "A3"
+    _print_setup(summary, review, None, stamp)
+    _data_sheet(wb, review)
+    _properties(wb, review, stamp)
+    wb.active = 0
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.chmod(tmp, 0o644)            # mkstemp makes it private; a workbook is not
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise ReportError(f"无法写入工作簿 {path}：{exc.strerror or exc}") from exc
+    log.info("workbook written: %s", path)
+    return path

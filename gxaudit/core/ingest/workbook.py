@@ -1,0 +1,93 @@
+"""Reading back a workbook that gxaudit exported.
+
+The workbook carries its review as JSON in the very hidden sheet
+``_gxaudit`` (see :mod:`gxaudit.core.export.xlsx`).  That review — the
+report as read from the original source, the auditor's corrections,
+decisions, notes and log — is what this reader returns.  A workbook that
+gxaudit did not make is refused with one clear sentence: reading arbitrary
+spreadsheets as reports is not supported.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from ..document import Document
+from ..model import ReportError
+
+log = logging.getLogger("gxaudit.ingest")
+
+DATA_SHEET = "_gxaudit"
+DATA_MARKER = "gxaudit-review"
+
+NOT_OURS = ("这个 Excel 工作簿不是 gxaudit 导出的审核工作簿；本版本只能读取 gxaudit 导出的工作簿，"
+            "其他表格请先把报告原文（PDF、Word、网页或文本）交给 gxaudit。")
+
+
+@dataclass
+class WorkbookDocument(Document):
+    """A Document for an exported workbook; ``review`` holds the stored review."""
+    review: Any = None
+
+
+def read_review_data(data: bytes) -> dict:
+    """The review JSON stored in an exported workbook's bytes."""
+    try:
+        from openpyxl import load_workbook
+    except ImportError as exc:  # pragma: no cover - a broken installation
+        raise ReportError("缺少 openpyxl，无法读取 Excel 工作簿。") from exc
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - zipfile, XML and openpyxl errors alike
+        log.info("openpyxl could not open the workbook: %s", exc)
+        raise ReportError("这个 Excel 工作簿已损坏或不是有效的 .xlsx 文件，无法打开。") from exc
+    try:
+        if DATA_SHEET not in wb.sheetnames:
+            raise ReportError(NOT_OURS)
+        rows = list(wb[DATA_SHEET].iter_rows(min_col=1, max_col=4, values_only=True))
+    finally:
+        wb.close()
+    if not rows or not rows[0] or rows[0][0] != DATA_MARKER:
+        raise ReportError(NOT_OURS)
+    head = rows[0]
+    schema, digest, count = head[1], head[2], head[3]
+    if schema != 1:
+        raise ReportError(f"这个审核工作簿由更新版本的 gxaudit 导出（数据版本 {schema}），请升级 gxaudit 后再打开。")
+    try:
+        count = int(count)
+    except (TypeError, ValueError):
+        raise ReportError("工作簿中的审核数据已损坏（分段数不可读），无法读取。") from None
+    chunks = [r[0] if r and isinstance(r[0], str) else "" for r in rows[1: 1 + count]]
+    payload = "".join(chunks)
+    if len(chunks) != count or hashlib.sha256(payload.encode("utf-8")).hexdigest() != digest:
+        raise ReportError("工作簿中的审核数据已损坏（校验值不符），可能被其他软件改动过，无法读取。")
+    try:
+        return json.loads(payload)
+    except ValueError:
+        raise ReportError("工作簿中的审核数据已损坏（不是有效的 JSON），无法读取。") from None
+
+
+def read_review(data: bytes):
+    """The Review stored in an exported workbook."""
+    from ..review import Review
+    d = read_review_data(data)
+    try:
+        return Review.from_json(d)
+    except (KeyError, TypeError, ValueError) as exc:
+        log.info("stored review unusable: %r", exc)
+        raise ReportError("工作簿中的审核数据不完整或版本不符，无法读取。") from exc
+
+
+def read_workbook(path: str, data: bytes, sha: str) -> WorkbookDocument:
+    review = read_review(data)
+    rep = review.base
+    doc = WorkbookDocument(kind="xlsx", path=path, sha256=sha, pages=None, review=review)
+    doc.line(f"gxaudit 审核工作簿：{rep.agency or '（未识别机关名称）'} {rep.year or ''}年度"
+             f"政府信息公开工作年度报告")
+    doc.line(f"原始来源：{rep.source.path}（{rep.source.format}，sha256 {rep.source.sha256}）")
+    doc.line(f"审核人：{review.reviewer}；最后修改：{review.updated}")
+    return doc
