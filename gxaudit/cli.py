@@ -33,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--prior", metavar="PRIOR", help="上年报告（任一支持的格式，或已保存的审核记录 .review.json）")
     c.add_argument("--no-library", action="store_true",
                    help="不把本报告记入本地报告库，也不从报告库中查找上年报告")
+    c.add_argument("--xlsx", metavar="OUT.xlsx", help="同时导出带批注的审核工作簿")
+    c.add_argument("--summary", metavar="OUT.pdf", help="同时导出可打印的审核摘要（PDF）")
+    e = sub.add_parser("export", help="把已保存的审核记录导出为工作簿或审核摘要")
+    e.add_argument("review", help="审核记录（.review.json）或 gxaudit 导出的工作簿")
+    e.add_argument("--xlsx", metavar="OUT.xlsx", help="导出带批注的审核工作簿")
+    e.add_argument("--summary", metavar="OUT.pdf", help="导出可打印的审核摘要（PDF）")
     lib = sub.add_parser("library", help="本地报告库：用于查找上年报告")
     lsub = lib.add_subparsers(dest="library_command")
     la = lsub.add_parser("add", help="把报告文件（或文件夹中的全部报告）加入报告库")
@@ -69,16 +75,16 @@ def _library(args):
 
 
 def cmd_check(args) -> int:
-    from .core import load_report
+    from .core import open_report
     from .core.model import ReportError
     from .core.prior import resolve_prior
     from .core.rules import check
 
     try:
-        report = load_report(args.report)
+        report, review = open_report(args.report)
         library = _library(args)
         prior = resolve_prior(report, args.prior, library)
-        if library is not None:
+        if library is not None and review is None:   # an exported workbook is no source
             library.add(report)
         findings = check(report, prior.report)
     except ReportError as exc:
@@ -94,14 +100,80 @@ def cmd_check(args) -> int:
         return EXIT_UNREADABLE
     if args.json:
         from .core.export.json import report_document
-        doc = report_document(report, findings)
+        doc = report_document(report, findings, review)
         doc["prior"] = prior.to_json()
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         from .core.export.text import findings_text
         sys.stdout.write(findings_text(report, findings, prior.describe()))
+    if args.xlsx or args.summary:
+        if review is None:     # a fresh review of what was read: no edits, no decisions
+            from .core.review import Review
+            review = Review(report)
+            if prior.report is not None and hasattr(review, "set_prior"):
+                review.set_prior(prior.report, "given")
+        if not _export(review, args.xlsx, args.summary):
+            return EXIT_UNREADABLE
     return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def _export(review, xlsx: str | None, summary: str | None) -> bool:
+    """Write the requested exports; False (after one line on stderr) on failure."""
+    from .core.model import ReportError
+    try:
+        if xlsx:
+            from .core.export.xlsx import export_workbook
+            export_workbook(review, xlsx)
+            print(f"gxaudit：已导出审核工作簿：{xlsx}", file=sys.stderr)
+        if summary:
+            from .core.export.summary import export_summary_pdf
+            export_summary_pdf(review, summary)
+            print(f"gxaudit：已导出审核摘要：{summary}", file=sys.stderr)
+    except ReportError as exc:
+        print(f"gxaudit：导出失败：{exc}", file=sys.stderr)
+        return False
+    except OSError as exc:
+        print(f"gxaudit：导出失败：无法写入文件（{exc.strerror or exc}）。", file=sys.stderr)
+        return False
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+        log.exception("export failed")
+        print(f"gxaudit：导出失败：出现意外错误（{type(exc).__name__}），详情见日志。", file=sys.stderr)
+        return False
+    return True
+
+
+def cmd_export(args) -> int:
+    """``gxaudit export REVIEW [--xlsx OUT] [--summary OUT]``."""
+    import json as _json
+
+    from .core.model import ReportError
+    if not (args.xlsx or args.summary):
+        print("gxaudit：参数有误：请用 --xlsx 或 --summary 指定要导出的文件。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        with open(args.review, "rb") as fh:
+            head = fh.read(4)
+        if head.startswith(b"PK"):
+            from .core import open_report
+            review = open_report(args.review)[1]
+            if review is None:
+                raise ReportError("这不是审核记录文件，也不是 gxaudit 导出的工作簿。")
+        else:
+            from .core.review import Review
+            review = Review.load(args.review)
+    except FileNotFoundError:
+        print(f"gxaudit：无法读取审核记录：找不到文件：{args.review}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except ReportError as exc:
+        print(f"gxaudit：无法读取审核记录：{exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except (OSError, UnicodeDecodeError, _json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        log.info("review file %s unusable: %r", args.review, exc)
+        print("gxaudit：无法读取审核记录：这不是 gxaudit 保存的审核记录（.review.json），或文件已损坏。",
+              file=sys.stderr)
+        return EXIT_UNREADABLE
+    return EXIT_OK if _export(review, args.xlsx, args.summary) else EXIT_UNREADABLE
 
 
 def cmd_library(args) -> int:
@@ -169,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_check(args)
     if args.command == "library":
         return cmd_library(args)
+    if args.command == "export":
+        return cmd_export(args)
     if args.command == "gui":
         return cmd_gui(args.report)
     return cmd_gui(None)

@@ -1,0 +1,393 @@
+"""The printed review summary: the page or two an auditor signs.
+
+``summary_pages(review)`` builds the pages as matplotlib Figures (A4
+portrait); ``export_summary_pdf`` writes them with PdfPages (Agg), text
+embedded as TrueType (fonttype 42) so that it can be searched and copied.
+The GUI prints and previews the same document by rendering that PDF.
+
+Contents: agency, year, format and source; the verdict; charts (how this
+year's requests were handled — table 三's result groups — beside last year's
+when a prior-year report is known — and the findings by status); the
+findings table with each finding's status and reason; the auditor's notes;
+a sign-off block (审核人、签字、日期).
+"""
+from __future__ import annotations
+
+import io
+import logging
+import os
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from ... import __version__
+from ..model import SEVERITY_NAMES, Report, ReportError
+from ..review import FINDING_STATUS_NAMES, OPEN, Review
+from ..rules import RULES, RULESET_VERSION
+from ..text import fmt_number
+from . import common
+from .charts import draw_results, draw_statuses, mpl, rc, require_cjk_font
+
+log = logging.getLogger("gxaudit.export")
+
+PAGE_W, PAGE_H = 8.27, 11.69          # A4, inches
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 0.6, 0.6, 0.6
+BODY = 8.5                              # body font size, points
+SMALL = 7.5
+
+SEVERITY_COLOUR = {"error": "#b3261e", "warning": "#8a6100", "info": "#2f5f8f"}
+VERDICT_COLOUR = {"不通过": "#fbe3e0", "需更正": "#fdf1d6"}
+
+# The findings table: (header, width in inches).
+COLUMNS = (("序号", 0.36), ("规则", 0.86), ("级别", 0.42), ("问题与建议", 2.83), ("应为", 0.46),
+           ("实为", 0.46), ("建议值", 0.5), ("处理状态与理由", 1.18))
+
+
+def _w(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap(text: str, width_in: float, size: float) -> list[str]:
+    """Break text into lines no wider than ``width_in`` at font ``size``
+    (a full-width character is about one em, a half-width one half)."""
+    units = max(2, int(width_in / (size * 0.5 / 72) / 1.06))
+    out: list[str] = []
+    for para in (text or "").split("\n"):
+        line, w = "", 0
+        for ch in para:
+            cw = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+            if w + cw > units and line:
+                carry = ""
+                if ch in _NO_LINE_START and len(line) > 1:
+                    # Closing punctuation never starts a line: take a character along.
+                    line, carry = line[:-1], line[-1]
+                    while carry[0] in _NO_LINE_START and len(line) > 1:
+                        line, carry = line[:-1], line[-1] + carry
+                elif ch.isascii() and ch.isalnum():
+                    # Nor is a number or a rule id cut in two.
+                    run = len(line) - len(line.rstrip("0123456789abcdefghijklmnopqrstuvwxyz"
+                                                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ.-_"))
+                    if 0 < run < len(line) and run < 12:
+                        line, carry = line[:-run], line[-run:]
+                out.append(line)
+                line, w = carry, _w(carry)
+            line += ch
+            w += cw
+        out.append(line)
+    return out or [""]
+
+
+_NO_LINE_START = set("，。、；：？！）》」』”’…—,.;:?!)]")
+
+
+class _Pages:
+    """A4 pages filled top-down; y is measured in inches from the top."""
+
+    def __init__(self):
+        from matplotlib.figure import Figure
+        self._Figure = Figure
+        self.figs: list = []
+        self.y = 0.0
+        self.new()
+
+    @property
+    def fig(self):
+        return self.figs[-1]
+
+    def new(self) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        fig = self._Figure(figsize=(PAGE_W, PAGE_H))
+        FigureCanvasAgg(fig)          # Agg, whatever backend pyplot may use elsewhere
+        self.figs.append(fig)
+        self.y = MARGIN_TOP
+
+    def room(self) -> float:
+        return PAGE_H - MARGIN_BOTTOM - self.y
+
+    def ensure(self, height: float) -> bool:
+        """Start a new page unless ``height`` inches fit; True when it did."""
+        if self.room() < height:
+            self.new()
+            return True
+        return False
+
+    def text(self, x: float, y: float, s: str, size: float = BODY, **kw):
+        return self.fig.text(x / PAGE_W, 1 - y / PAGE_H, s, fontsize=size, va="top", **kw)
+
+    def rect(self, x: float, y: float, w: float, h: float, **kw) -> None:
+        from matplotlib.patches import Rectangle
+        self.fig.patches.append(Rectangle((x / PAGE_W, 1 - (y + h) / PAGE_H), w / PAGE_W, h / PAGE_H,
+                                          transform=self.fig.transFigure, figure=self.fig, **kw))
+
+    def hline(self, x0: float, x1: float, y: float, **kw) -> None:
+        from matplotlib.lines import Line2D
+        kw.setdefault("linewidth", 0.6)
+        kw.setdefault("color", "#555555")
+        self.fig.lines.append(Line2D([x0 / PAGE_W, x1 / PAGE_W], [1 - y / PAGE_H] * 2,
+                                     transform=self.fig.transFigure, figure=self.fig, **kw))
+
+    def axes(self, x: float, y: float, w: float, h: float):
+        return self.fig.add_axes((x / PAGE_W, 1 - (y + h) / PAGE_H, w / PAGE_W, h / PAGE_H))
+
+    def heading(self, s: str) -> None:
+        self.ensure(0.6)
+        self.y += 0.1
+        self.text(MARGIN_X, self.y, s, size=11, weight="bold")
+        self.y += 0.27
+
+
+def _line_h(size: float) -> float:
+    return size * 1.45 / 72
+
+
+def _facts(p: _Pages, review: Review, stamp: str) -> None:
+    rep = review.report
+    src = rep.source
+    facts = [
+        ("机关名称", rep.agency or "（未识别）"), ("报告年度", f"{rep.year}年度" if rep.year else "（未识别）"),
+        ("报告格式", common.format_name(rep.template)), ("落款日期", rep.published or "（未识别）"),
+        ("来源文件", f"{os.path.basename(src.path) or src.path}（{src.format}）"),
+        ("审核人", review.reviewer), ("审核开始", review.created[:19].replace("T", " ")),
+        ("出具时间", stamp[:19].replace("T", " ")), ("来源 SHA-256", src.sha256 or "—"),
+    ]
+    rows = [facts[i: i + 2] for i in range(0, 8, 2)] + [facts[8:9]]
+    col_w = (PAGE_W - 2 * MARGIN_X) / 2
+    lh = _line_h(BODY)
+    for row in rows:
+        row_h = lh
+        for j, (label, value) in enumerate(row):
+            x = MARGIN_X + j * col_w
+            if label == "来源 SHA-256":
+                # One line across, small: the full digest is what a second reader compares.
+                p.text(x, p.y, label, color="#555555")
+                p.text(x + 0.8, p.y + 0.01, value, size=7, family="monospace")
+                continue
+            lines = wrap(value, col_w - 0.9, BODY)
+            p.text(x, p.y, label, color="#555555")
+            p.text(x + 0.8, p.y, "\n".join(lines), linespacing=1.3)
+            row_h = max(row_h, lh * len(lines))
+        p.y += row_h + 0.04
+
+
+def _verdict(p: _Pages, review: Review) -> None:
+    v = common.verdict(review)
+    lines = wrap(v.text, PAGE_W - 2 * MARGIN_X - 1.9, 9.5)
+    h = max(0.5, 0.2 + _line_h(9.5) * len(lines))
+    p.y += 0.08
+    p.rect(MARGIN_X, p.y, PAGE_W - 2 * MARGIN_X, h, facecolor=VERDICT_COLOUR.get(v.short, "#e3f1e6"),
+           edgecolor="#777777", linewidth=0.8)
+    p.text(MARGIN_X + 0.15, p.y + 0.12, f"审核结论：{v.short}", size=12, weight="bold")
+    p.text(MARGIN_X + 1.8, p.y + 0.14, "\n".join(lines), size=9.5, linespacing=1.35)
+    p.y += h + 0.12
+    states = review.finding_states()
+    sev = "，".join(f"{k} {n} 个" for k, n in common.severity_counts(states).items())
+    st = "，".join(f"{k} {n} 个" for k, n in common.status_counts(states).items())
+    p.text(MARGIN_X, p.y, f"问题：{sev}。　处理：{st}。", size=BODY)
+    p.y += _line_h(BODY) + 0.08
+
+
+def _charts(p: _Pages, review: Review, prior: Report | None) -> None:
+    h = 2.05
+    p.ensure(h + 0.4)
+    p.y += 0.1
+    w = PAGE_W - 2 * MARGIN_X
+    title = "本年度申请办理结果（表三，总计栏）"
+    if prior is not None:
+        title = f"申请办理结果：{prior.year or '上年'}年与{review.report.year or '本'}年（表三，总计栏）"
+    draw_results(p.axes(MARGIN_X + 0.45, p.y + 0.3, w * 0.58 - 0.45, h - 0.62), review.report, prior,
+                 title=title)
+    draw_statuses(p.axes(MARGIN_X + w * 0.58 + 0.75, p.y + 0.3, w * 0.42 - 0.85, h - 0.62),
+                  common.status_counts(review.finding_states()), title="问题处理情况")
+    p.y += h + 0.05
+
+
+def _table_header(p: _Pages) -> None:
+    lh = _line_h(SMALL)
+    h = lh + 0.08
+    p.rect(MARGIN_X, p.y, sum(w for _, w in COLUMNS), h, facecolor="#eef1f5", edgecolor="none")
+    x = MARGIN_X
+    for name, w in COLUMNS:
+        p.text(x + 0.04, p.y + 0.04, name, size=SMALL, weight="bold")
+        x += w
+    p.y += h
+    p.hline(MARGIN_X, MARGIN_X + sum(w for _, w in COLUMNS), p.y)
+
+
+def _findings(p: _Pages, review: Review) -> None:
+    states = review.finding_states()
+    p.heading(f"问题清单（{len(states)} 个）")
+    if not states:
+        p.text(MARGIN_X, p.y, "未发现问题。")
+        p.y += _line_h(BODY) + 0.1
+        return
+    _table_header(p)
+    lh = _line_h(SMALL)
+    for i, st in enumerate(states, start=1):
+        f = st.finding
+        problem = f.message
+        if f.suspect:
+            problem += f"\n疑似出错：{common.cell_label(f.suspect)}"
+        status = FINDING_STATUS_NAMES[st.status]
+        if st.decision is not None:
+            status += f"：{st.decision.reason}"
+        elif st.status != OPEN:
+            status += "（更正后不再出现）"
+        rule = f.rule + (f"\n{RULES[f.rule].name}" if f.rule in RULES else "")
+        cells = [str(i), rule, SEVERITY_NAMES.get(f.severity, f.severity), problem,
+                 fmt_number(f.expected) if f.expected is not None else "—",
+                 fmt_number(f.actual) if f.actual is not None else "—",
+                 fmt_number(f.suggested) if f.suggested is not None else "—", status]
+        wrapped = [wrap(c, w - 0.08, SMALL) for c, (_, w) in zip(cells, COLUMNS)]
+        h = lh * max(len(x) for x in wrapped) + 0.08
+        if p.ensure(h + 0.05):
+            p.text(MARGIN_X, p.y, "问题清单（续）", size=9, weight="bold")
+            p.y += 0.25
+            _table_header(p)
+        if st.status == OPEN:
+            p.rect(MARGIN_X, p.y, sum(w for _, w in COLUMNS), h, facecolor="#fdf3f2", edgecolor="none")
+        x = MARGIN_X
+        for j, (lines, (_, w)) in enumerate(zip(wrapped, COLUMNS)):
+            kw = {}
+            if j == 2:
+                kw = {"color": SEVERITY_COLOUR.get(f.severity, "black"), "weight": "bold"}
+            p.text(x + 0.04, p.y + 0.04, "\n".join(lines), size=SMALL, linespacing=1.3, **kw)
+            x += w
+        p.y += h
+        p.hline(MARGIN_X, MARGIN_X + sum(w for _, w in COLUMNS), p.y, linewidth=0.3, color="#aaaaaa")
+    p.y += 0.1
+
+
+def _notes(p: _Pages, review: Review) -> None:
+    general = review.notes.get("", "")
+    others = [(k, v) for k, v in review.notes.items() if k and v]
+    p.heading("审核意见")
+    width = PAGE_W - 2 * MARGIN_X
+    lh = _line_h(BODY)
+    body = general or "（无）"
+    for line in wrap(body, width, BODY):
+        p.ensure(lh)
+        p.text(MARGIN_X, p.y, line)
+        p.y += lh
+    if others:
+        p.y += 0.08
+        p.ensure(lh * 2)
+        p.text(MARGIN_X, p.y, "单元格与问题批注：", weight="bold")
+        p.y += lh
+        for key, text in others:
+            label = common.cell_label(key) if "." in key and ":" not in key else key.split(":", 1)[0]
+            for k, line in enumerate(wrap(f"{label}：{text}", width - 0.2, BODY)):
+                p.ensure(lh)
+                p.text(MARGIN_X + (0.1 if k == 0 else 0.3), p.y, ("· " if k == 0 else "") + line)
+                p.y += lh
+    p.y += 0.1
+
+
+def _signoff(p: _Pages, review: Review) -> None:
+    h = 1.15
+    p.ensure(h + 0.1)
+    p.y += 0.05
+    w = PAGE_W - 2 * MARGIN_X
+    p.rect(MARGIN_X, p.y, w, h, facecolor="none", edgecolor="#555555", linewidth=0.8)
+    p.text(MARGIN_X + 0.12, p.y + 0.1, "审核签字", size=10.5, weight="bold")
+    y = p.y + 0.42
+    p.text(MARGIN_X + 0.2, y, f"审核人：{review.reviewer}", size=10)
+    p.text(MARGIN_X + w / 2, y, "签字：", size=10)
+    p.hline(MARGIN_X + w / 2 + 0.55, MARGIN_X + w - 0.3, y + 0.2)
+    y += 0.45
+    p.text(MARGIN_X + 0.2, y, "日期：", size=10)
+    p.hline(MARGIN_X + 0.75, MARGIN_X + w / 2 - 0.4, y + 0.2)
+    p.text(MARGIN_X + w / 2, y, "复核人：", size=10)
+    p.hline(MARGIN_X + w / 2 + 0.75, MARGIN_X + w - 0.3, y + 0.2)
+    p.y += h + 0.1
+
+
+def _footers(p: _Pages, review: Review) -> None:
+    n = len(p.figs)
+    src = review.report.source
+    rep = review.report
+    for i, fig in enumerate(p.figs, start=1):
+        if i > 1:
+            fig.text(MARGIN_X / PAGE_W, 1 - 0.3 / PAGE_H,
+                     f"{rep.agency or '（未识别机关名称）'} {rep.year or '?'}年度 — 审核意见（续）",
+                     fontsize=7.5, color="#444444", va="top")
+        fig.text(MARGIN_X / PAGE_W, 0.35 / PAGE_H,
+                 f"gxaudit {__version__} · 规则集 {RULESET_VERSION} · 来源 sha256 {src.sha256[:16]}…",
+                 fontsize=6.5, color="#666666", va="bottom")
+        fig.text(1 - MARGIN_X / PAGE_W, 0.35 / PAGE_H, f"第 {i} 页，共 {n} 页", fontsize=7.5,
+                 color="#444444", ha="right", va="bottom")
+
+
+def summary_pages(review: Review, prior: Report | None = None) -> list:
+    """The summary as A4 matplotlib Figures (also for printing from the GUI).
+    ``prior``: last year's report of the agency, drawn beside this year's;
+    defaults to the review's own prior when it has one."""
+    font = require_cjk_font()
+    mpl()
+    import matplotlib
+    from ..review import now_iso
+    if prior is None:
+        prior = getattr(review, "prior", None)
+    rep = review.report
+    stamp = now_iso()
+    with matplotlib.rc_context(rc(font)):
+        p = _Pages()
+        p.text(PAGE_W / 2, p.y, "政府信息公开工作年度报告审核意见", size=16, weight="bold", ha="center")
+        p.y += 0.38
+        p.text(PAGE_W / 2, p.y, f"{rep.agency or '（未识别机关名称）'}　{rep.year or '?'}年度",
+               size=12, ha="center")
+        p.y += 0.4
+        p.hline(MARGIN_X, PAGE_W - MARGIN_X, p.y, linewidth=1.0, color="#333333")
+        p.y += 0.12
+        _facts(p, review, stamp)
+        _verdict(p, review)
+        _charts(p, review, prior)
+        _findings(p, review)
+        _notes(p, review)
+        _signoff(p, review)
+        _footers(p, review)
+    return p.figs
+
+
+def _write(figs: list, target, review: Review) -> None:
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+    rep = review.report
+    meta = {
+        "Title": f"{rep.agency or ''} {rep.year or ''}年度政府信息公开工作年度报告审核意见",
+        "Author": review.reviewer,
+        "Subject": "政府信息公开工作年度报告审核",
+        "Creator": f"gxaudit {__version__} (规则集 {RULESET_VERSION})",
+        "Keywords": f"sha256:{rep.source.sha256}",
+    }
+    with matplotlib.rc_context(rc(require_cjk_font())):
+        with PdfPages(target, metadata=meta) as pdf:
+            for fig in figs:
+                pdf.savefig(fig)
+
+
+def summary_pdf_bytes(review: Review, prior: Report | None = None) -> bytes:
+    """The summary PDF in memory (for a print preview)."""
+    buf = io.BytesIO()
+    _write(summary_pages(review, prior), buf, review)
+    return buf.getvalue()
+
+
+def export_summary_pdf(review: Review, path: str | os.PathLike, prior: Report | None = None) -> Path:
+    """Write the printable summary to ``path`` (atomically)."""
+    path = Path(path)
+    figs = summary_pages(review, prior)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        _write(figs, tmp, review)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise ReportError(f"无法写入审核摘要 {path}：{exc.strerror or exc}") from exc
+    log.info("summary written: %s (%d pages)", path, len(figs))
+    return path
