@@ -26,6 +26,8 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="gxaudit", description="政府信息公开工作年度报告审核工具")
     p.add_argument("--version", action="version", version=f"gxaudit {__version__}")
+    p.add_argument("--self-test", nargs=2, metavar=("REPORT", "OUTDIR"),
+                   help="自检：打开报告、检查、导出工作簿和审核摘要后退出（打包后的冒烟测试用）")
     sub = p.add_subparsers(dest="command")
     c = sub.add_parser("check", help="读取一份报告，检查勾稽关系，输出问题清单")
     c.add_argument("report", help="报告文件：PDF（含文字层）、DOCX、HTML、文本（.txt/.md）或 gxaudit 导出的工作簿")
@@ -237,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     from .logs import setup_logging
     setup_logging()
     args = _parser().parse_args(argv)
+    if args.self_test:
+        from .ui.selftest import run_self_test
+        return run_self_test(*args.self_test)
     if args.command == "check":
         return cmd_check(args)
     if args.command == "library":

@@ -130,7 +130,7 @@ class Review:
                 src = self.base.cells[key]
                 rep.cells[key] = Cell(key=key, value=value, raw=src.raw, status=EDITED,
                                       page=src.page, bbox=src.bbox, confidence=src.confidence,
-                                      unit=src.unit, note=src.note, original=src.value)
+                                      unit=src.unit, note=src.note, original=src.value, line=src.line)
             self._report = rep
         return self._report
 

@@ -258,6 +258,11 @@ class MainWindow(QMainWindow):
         self.prior_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.prior_table.cellDoubleClicked.connect(self._prior_row_activated)
         bottom.addTab(self.prior_table, "上年对照")
+        self.chart_box = QWidget()
+        QVBoxLayout(self.chart_box).setContentsMargins(0, 0, 0, 0)
+        self.chart_canvas = None
+        bottom.addTab(self.chart_box, "对比图")
+        bottom.currentChanged.connect(lambda _i: self._refresh_chart())
 
         prior_bar = QHBoxLayout()
         prior_bar.setContentsMargins(4, 2, 4, 2)
@@ -301,6 +306,11 @@ class MainWindow(QMainWindow):
         self.recent_menu = m.addMenu("最近打开")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.act_close = self._action(m, "关闭报告", self.close_report, QKeySequence.StandardKey.Close)
+        m.addSeparator()
+        self.act_export_xlsx = self._action(m, "导出工作簿(&X)…", self.export_workbook_dialog, QKeySequence("Ctrl+E"))
+        self.act_export_pdf = self._action(m, "导出审核摘要 PDF…", self.export_summary_dialog)
+        self.act_print = self._action(m, "打印审核摘要(&P)…", self.print_summary, QKeySequence.StandardKey.Print)
+        self.act_preview = self._action(m, "打印预览…", self.print_preview)
         m.addSeparator()
         self._action(m, "退出(&Q)", self.close, QKeySequence.StandardKey.Quit)
 
@@ -487,6 +497,7 @@ class MainWindow(QMainWindow):
         self._refresh_info()
         self._refresh_log()
         self._refresh_prior()
+        self._refresh_chart()
         self._update_actions()
         self._record_in_library()
         self.reviewChanged.emit()
@@ -543,6 +554,101 @@ class MainWindow(QMainWindow):
         if dlg.exec() == QDialog.DialogCode.Accepted:
             self.review.set_note(key, dlg.edit.toPlainText())
             self._changed([key])
+
+    # -- exports and printing ------------------------------------------------------------
+    exportDone = Signal(str)             # the written file
+
+    def _default_name(self, suffix: str) -> str:
+        rep = self.review.report
+        base = f"{rep.agency or '年报'}{rep.year or ''}审核{suffix}"
+        folder = os.path.dirname(os.path.abspath(rep.source.path))
+        return os.path.join(folder if os.access(folder, os.W_OK) else os.path.expanduser("~"), base)
+
+    def export_workbook_dialog(self) -> None:
+        if self.review is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "导出工作簿", self._default_name(".xlsx"), "Excel 工作簿 (*.xlsx)")
+        if path:
+            self.export_to(path, "xlsx")
+
+    def export_summary_dialog(self) -> None:
+        if self.review is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "导出审核摘要", self._default_name(".pdf"), "PDF 文件 (*.pdf)")
+        if path:
+            self.export_to(path, "pdf")
+
+    def export_to(self, path: str, kind: str) -> None:
+        """Write the workbook or the summary PDF off the UI thread."""
+        from ..core.export.summary import export_summary_pdf
+        from ..core.export.xlsx import export_workbook
+        fn = export_workbook if kind == "xlsx" else export_summary_pdf
+        self.statusBar().showMessage(f"正在导出 {os.path.basename(path)} …")
+
+        def done(_):
+            self.statusBar().showMessage(f"已导出：{path}", 8000)
+            self.exportDone.emit(path)
+
+        def failed(exc):
+            log.error("export to %s failed", path, exc_info=exc)
+            self.statusBar().clearMessage()
+            msg = str(exc) if isinstance(exc, (ReportError, OSError)) else f"导出时出现意外错误（{type(exc).__name__}），详情见日志。"
+            self.show_message("导出失败", msg)
+            self.loadFailed.emit(msg)
+
+        self.export_operation = Operation(fn, self.review, path, on_done=done, on_failed=failed, parent=self).start()
+
+    def _summary_pdf(self) -> str:
+        import tempfile
+        from ..core.export.summary import export_summary_pdf
+        path = os.path.join(tempfile.mkdtemp(prefix="gxaudit-print-"), "summary.pdf")
+        export_summary_pdf(self.review, path)
+        return path
+
+    def render_summary(self, printer) -> int:
+        """Paint the summary (the same pages as the exported PDF) on a printer; returns pages."""
+        from PySide6.QtCore import QRectF, QSize
+        from PySide6.QtGui import QImage, QPainter
+        from PySide6.QtPdf import QPdfDocument
+        doc = QPdfDocument()
+        doc.load(self._summary_pdf())
+        painter = QPainter(printer)
+        pages = doc.pageCount()
+        for i in range(pages):
+            if i:
+                printer.newPage()
+            area = QRectF(painter.viewport())
+            size = doc.pagePointSize(i)
+            scale = min(area.width() / size.width(), area.height() / size.height())
+            w, h = int(size.width() * scale), int(size.height() * scale)
+            img = QImage(QSize(w, h), QImage.Format.Format_ARGB32_Premultiplied)
+            img.fill(Qt.GlobalColor.white)
+            p2 = QPainter(img)
+            p2.drawImage(0, 0, doc.render(i, QSize(w, h)))
+            p2.end()
+            painter.drawImage(QRectF(area.x(), area.y(), w, h), img)
+        painter.end()
+        return pages
+
+    def print_summary(self) -> None:
+        if self.review is None:
+            return
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dlg = QPrintDialog(printer, self)
+        dlg.setWindowTitle("打印审核摘要")
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.render_summary(printer)
+
+    def print_preview(self) -> None:
+        if self.review is None:
+            return
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dlg = QPrintPreviewDialog(printer, self)
+        dlg.setWindowTitle("打印预览 — 审核摘要")
+        dlg.paintRequested.connect(self.render_summary)
+        dlg.exec()
 
     # -- last year's report ------------------------------------------------------------
     def set_prior(self, prior, how: str) -> None:
@@ -633,6 +739,31 @@ class MainWindow(QMainWindow):
                 self.prior_table.setItem(r, c, it)
         self.prior_table.resizeColumnsToContents()
         self.prior_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def _refresh_chart(self) -> None:
+        """Draw this year against last year (only while the tab is shown:
+        matplotlib is imported on first use, off the start-up path)."""
+        if self.review is None or self.bottom_tabs.currentWidget() is not self.chart_box:
+            return
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.figure import Figure
+
+        from ..core.export import charts
+        font = charts.find_cjk_font()
+        import matplotlib
+        with matplotlib.rc_context(charts.rc(font) if font else {}):
+            fig = Figure(figsize=(9, 3.2), layout="constrained")
+            ax1, ax2 = fig.subplots(1, 2)
+            charts.draw_key_figures(ax1, self.review.report, self.review.prior)
+            charts.draw_results(ax2, self.review.report, self.review.prior)
+        canvas = FigureCanvasQTAgg(fig)
+        lay = self.chart_box.layout()
+        if self.chart_canvas is not None:
+            lay.removeWidget(self.chart_canvas)
+            self.chart_canvas.deleteLater()
+        lay.addWidget(canvas)
+        self.chart_canvas = canvas
+        canvas.draw()
 
     def _prior_row_activated(self, row: int, _col: int) -> None:
         it = self.prior_table.item(row, 0)
@@ -756,7 +887,8 @@ class MainWindow(QMainWindow):
             b.setEnabled(st is not None)
         self.act_reopen.setEnabled(bool(st and st.decision))
         self.reopen_btn.setEnabled(bool(st and st.decision))
-        for a in (self.act_next, self.act_prev, self.act_note, self.act_close):
+        for a in (self.act_next, self.act_prev, self.act_note, self.act_close, self.act_export_xlsx,
+                  self.act_export_pdf, self.act_print, self.act_preview):
             a.setEnabled(has)
 
     def _fill_recent_menu(self) -> None:

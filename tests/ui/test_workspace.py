@@ -324,3 +324,50 @@ def test_large_font_keeps_cells_readable(qtbot, store):
         assert label.width() >= fm.horizontalAdvance("一、本年新收")
     finally:
         app.setFont(old)
+
+
+def test_export_workbook_and_summary_from_the_window(qtbot, window, tmp_path):
+    import openpyxl
+    import pdfplumber
+    open_report(qtbot, window, require(SEED_000))
+    window.apply_btn.click()                              # correct （七）总计 to 3
+    xlsx, pdf = tmp_path / "审核.xlsx", tmp_path / "审核.pdf"
+    with qtbot.waitSignal(window.exportDone, timeout=60000):
+        window.export_to(str(xlsx), "xlsx")
+    wb = openpyxl.load_workbook(xlsx)
+    assert wb.sheetnames[:4] == ["概要", "表二", "表三", "表四"]
+    with qtbot.waitSignal(window.exportDone, timeout=60000):
+        window.export_to(str(pdf), "pdf")
+    with pdfplumber.open(pdf) as doc:
+        text = "".join(p.extract_text() or "" for p in doc.pages)
+    assert "台儿庄区人力资源和社会保障局" in text and "T3-ROW" in text
+
+
+def test_print_uses_the_summary_pages(qtbot, window, tmp_path):
+    import pdfplumber
+    from PySide6.QtPrintSupport import QPrinter
+    open_report(qtbot, window, require(SEED_000))
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    pages = window.render_summary(printer)
+    assert pages >= 1
+    with pdfplumber.open(out) as doc:
+        assert len(doc.pages) == pages
+        assert doc.pages[0].images                       # the rendered summary page
+
+
+def test_chart_of_this_year_against_last_year(qtbot, window):
+    from tests.conftest import CORPUS
+    open_report(qtbot, window, require(CORPUS / HONGZE_2023))
+    open_report(qtbot, window, require(CORPUS / HONGZE_2024))
+    window.bottom_tabs.setCurrentWidget(window.chart_box)
+    canvas = window.chart_canvas
+    assert canvas is not None
+    ax1, ax2 = canvas.figure.axes
+    labels = [t.get_text() for t in ax1.get_legend().get_texts()]
+    assert labels == ["2023年", "2024年"]
+    heights = [round(b.get_height()) for b in ax1.patches]
+    # 新收申请: 21 in 2023 and 95 in 2024 (the first bar of each year's series).
+    assert heights[0] == 21 and heights[6] == 95

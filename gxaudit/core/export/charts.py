@@ -195,3 +195,50 @@ def overview_png(report: Report, status_counts: dict[str, int], prior: Report | 
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
+
+
+# The main figures of a year, for comparing it with the year before.
+KEY_FIGURES = (
+    ("新收申请", ("t3.new_received.total",)),
+    ("上年结转", ("t3.carried_over.total",)),
+    ("办理总计", ("t3.total_processed.total",)),
+    ("结转下年度", ("t3.carried_forward.total",)),
+    ("行政复议", ("t4.review.total",)),
+    ("行政诉讼", ("t4.suit_direct.total", "t4.suit_after_review.total")),
+)
+
+
+def key_figures(report: Report) -> dict[str, int | float | None]:
+    """The main figures of one report; None where a cell is not known."""
+    out: dict[str, int | float | None] = {}
+    for name, keys in KEY_FIGURES:
+        vals = [report.value(k) for k in keys]
+        out[name] = None if any(v is None for v in vals) else sum(vals)
+    return out
+
+
+def draw_key_figures(ax, report: Report, prior: Report | None = None) -> None:
+    """Bars of the main figures, this year beside last year when known."""
+    names = [n for n, _ in KEY_FIGURES]
+    now = key_figures(report)
+    xs = list(range(len(names)))
+    w = 0.38 if prior is not None else 0.6
+    if prior is not None:
+        before = key_figures(prior)
+        b1 = ax.bar([x - w / 2 for x in xs], [before[n] or 0 for n in names], w,
+                    label=f"{prior.year}年" if prior.year else "上年", color="#b8c4d6",
+                    edgecolor="#5b6b82", linewidth=0.6)
+        _bar_labels(ax, b1, [before[n] for n in names])
+    b2 = ax.bar([x + (w / 2 if prior is not None else 0) for x in xs], [now[n] or 0 for n in names], w,
+                label=f"{report.year}年" if report.year else "本年", color="#3b6ea5",
+                edgecolor="#24476d", linewidth=0.6)
+    _bar_labels(ax, b2, [now[n] for n in names])
+    ax.set_xticks(xs)
+    ax.set_xticklabels(names, fontsize=8)
+    ax.tick_params(axis="y", labelsize=7)
+    top = max([v or 0 for v in now.values()] +
+              ([v or 0 for v in key_figures(prior).values()] if prior is not None else []))
+    ax.set_ylim(0, max(1, top) * 1.25)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_title("主要数字：本年与上年", fontsize=10)
