@@ -34,11 +34,13 @@ if [[ ! -x .venv/bin/python ]]; then
   echo "gxaudit setup: creating .venv"
   "$PY" -m venv .venv
 fi
+extras="test"
+if [[ "${1:-}" == "--with-tools" ]]; then extras="test,package"; fi
 stamp=.venv/.gxaudit-installed
-if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
-  echo "gxaudit setup: installing the project into .venv"
+if [[ ! -f $stamp || pyproject.toml -nt $stamp || "$(cat "$stamp")" != "$extras" ]]; then
+  echo "gxaudit setup: installing the project into .venv (extras: $extras)"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test]"
-  touch "$stamp"
+  .venv/bin/python -m pip install -q -e ".[$extras]"
+  echo "$extras" > "$stamp"
 fi
 echo "gxaudit setup: ready (.venv/bin/gxaudit)"
