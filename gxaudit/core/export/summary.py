@@ -171,13 +171,15 @@ def _facts(p: _Pages, review: Review, stamp: str) -> None:
 
 def _verdict(p: _Pages, review: Review) -> None:
     v = common.verdict(review)
-    lines = wrap(v.text, PAGE_W - 2 * MARGIN_X - 1.9, 9.5)
-    h = max(0.5, 0.2 + _line_h(9.5) * len(lines))
+    # The verdict on its own line, the explanation under it: no title is too long.
+    lines = wrap(v.text, PAGE_W - 2 * MARGIN_X - 0.3, 9.5)
+    title_h = _line_h(12) + 0.06
+    h = 0.24 + title_h + _line_h(9.5) * len(lines)
     p.y += 0.08
     p.rect(MARGIN_X, p.y, PAGE_W - 2 * MARGIN_X, h, facecolor=VERDICT_COLOUR.get(v.short, "#e3f1e6"),
            edgecolor="#777777", linewidth=0.8)
     p.text(MARGIN_X + 0.15, p.y + 0.12, f"审核结论：{v.short}", size=12, weight="bold")
-    p.text(MARGIN_X + 1.8, p.y + 0.14, "\n".join(lines), size=9.5, linespacing=1.35)
+    p.text(MARGIN_X + 0.15, p.y + 0.12 + title_h, "\n".join(lines), size=9.5, linespacing=1.35)
     p.y += h + 0.12
     states = review.finding_states()
     sev = "，".join(f"{k} {n} 个" for k, n in common.severity_counts(states).items())
