@@ -113,8 +113,8 @@ def cmd_check(args) -> int:
         if review is None:     # a fresh review of what was read: no edits, no decisions
             from .core.review import Review
             review = Review(report)
-            if prior.report is not None and hasattr(review, "set_prior"):
-                review.set_prior(prior.report, "given")
+            if prior.report is not None:
+                review.set_prior(prior.report, prior.how, "命令行")
         if not _export(review, args.xlsx, args.summary):
             return EXIT_UNREADABLE
     return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK

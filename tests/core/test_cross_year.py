@@ -204,3 +204,30 @@ def test_cli_library_add_folder_and_remove(tmp_path):
     first_id = entries[0].split("]")[0].lstrip("[")
     assert run_cli("library", "remove", first_id).returncode == 0
     assert len(run_cli("library", "list").stdout.strip().splitlines()) == len(entries) - 1
+
+
+def test_exports_carry_last_year(tmp_path, hongze):
+    import openpyxl
+    import pdfplumber
+
+    from gxaudit.core.export.summary import export_summary_pdf
+    from gxaudit.core.export.xlsx import export_workbook
+    from gxaudit.core.review import Review
+    prior, report = hongze
+    prior = copy.copy(prior)
+    prior.cells = dict(prior.cells)
+    prior.cells["t3.carried_forward.total"] = Cell("t3.carried_forward.total", 3, "3", "ok")
+    review = Review(report)
+    review.set_prior(prior, "given")
+    assert [f.rule for f in review.findings() if f.rule.startswith("Y-")] == ["Y-CARRY"]
+    export_workbook(review, tmp_path / "w.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "w.xlsx")
+    summary = {r[0]: r[1] for r in wb["概要"].iter_rows(max_col=2, values_only=True) if r[0]}
+    assert summary["上年报告"].startswith("洪泽区人民政府 2023年度")
+    assert summary["新收申请"].replace("\u3000", "") == "95／21"
+    findings = [r for r in wb["问题清单"].iter_rows(values_only=True) if "Y-CARRY" in map(str, r)]
+    assert findings and any("prior:t3.carried_forward.total" in str(v) or "上年" in str(v) for v in findings[0])
+    export_summary_pdf(review, tmp_path / "s.pdf")
+    with pdfplumber.open(tmp_path / "s.pdf") as pdf:
+        text = "".join(p.extract_text() or "" for p in pdf.pages)
+    assert "上年报告" in text and "Y-CARRY" in text and "2023年" in text

@@ -150,7 +150,11 @@ def _facts(p: _Pages, review: Review, stamp: str) -> None:
         ("审核人", review.reviewer), ("审核开始", review.created[:19].replace("T", " ")),
         ("出具时间", stamp[:19].replace("T", " ")), ("来源 SHA-256", src.sha256 or "—"),
     ]
-    rows = [facts[i: i + 2] for i in range(0, 8, 2)] + [facts[8:9]]
+    prior = getattr(review, "prior", None)
+    if prior is not None:
+        facts.append(("上年报告", f"{prior.agency or '（未识别）'} {prior.year or '?'}年度，"
+                                  f"{os.path.basename(prior.source.path)}"))
+    rows = [facts[i: i + 2] for i in range(0, 8, 2)] + [[f] for f in facts[8:]]
     col_w = (PAGE_W - 2 * MARGIN_X) / 2
     lh = _line_h(BODY)
     for row in rows:

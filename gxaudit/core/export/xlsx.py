@@ -355,6 +355,24 @@ def _summary_sheet(ws, review: Review, states: list[FindingState], stamp: str,
         put(ws, r, 2, n, border=True, align="left")
         r += 1
     r += 1
+    if prior is not None:
+        from .charts import key_figures
+        put(ws, r, 1, "上年对照", bold=True, size=12)
+        r += 1
+        put(ws, r, 1, "上年报告", bold=True, fill=HEADER_FILL, border=True)
+        put(ws, r, 2, f"{prior.agency or '（未识别）'} {prior.year or '?'}年度　{os.path.basename(prior.source.path)}"
+                      f"（sha256 {prior.source.sha256[:12]}…）", border=True, wrap=True)
+        r += 1
+        now, before = key_figures(rep), key_figures(prior)
+        put(ws, r, 1, "主要数字", bold=True, fill=HEADER_FILL, border=True)
+        put(ws, r, 2, f"{rep.year or '本'}年　／　{prior.year or '上'}年", bold=True, fill=HEADER_FILL, border=True)
+        r += 1
+        for name in now:
+            put(ws, r, 1, name, border=True)
+            fmt = lambda v: "—" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))  # noqa: E731
+            put(ws, r, 2, f"{fmt(now[name])}　／　{fmt(before[name])}", border=True)
+            r += 1
+        r += 1
     put(ws, r, 1, "颜色说明", bold=True, size=12)
     r += 1
     for state, desc in STATE_NAMES.items():
@@ -567,6 +585,8 @@ def export_workbook(review: Review, path: str | os.PathLike, prior: Report | Non
     from ..review import now_iso
 
     path = Path(path)
+    if prior is None:
+        prior = getattr(review, "prior", None)
     stamp = now_iso()
     states = review.finding_states()
     flagged = common.cell_states(review)
