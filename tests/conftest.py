@@ -33,3 +33,22 @@ def require(path: Path) -> Path:
     if not path.exists():
         pytest.fail(f"test material missing: {path} (is ../shared beside the checkout?)")
     return path
+
+
+def assert_matches_expected(report, findings, exp: dict) -> None:
+    """A fixture read cell-exact against its NAME.expected.json: metadata, every
+    cell's value and status, nothing missing or doubled, the deliberate break."""
+    assert (report.template, report.year, report.agency, report.published) == \
+        (exp["template"], exp["year"], exp["agency"], exp["published"])
+    assert set(report.cells) == set(exp["cells"])
+    wrong = {k: ((c.value, c.status), (exp["cells"][k]["value"], exp["cells"][k]["status"]))
+             for k, c in report.cells.items()
+             if (c.value, c.status) != (exp["cells"][k]["value"], exp["cells"][k]["status"])}
+    assert wrong == {}
+    assert report.missing_rows == [] and report.duplicates == [] and report.reading_notes == []
+    # The deliberate break: exactly the expected identities fail, all naming
+    # the same suspect with the corrected value.
+    errors = [f for f in findings if f.severity == "error"]
+    for s in exp["suspects"]:
+        assert sorted({f.rule for f in errors}) == s["rules"]
+        assert {(f.suspect, f.suggested) for f in errors} == {(s["suspect"], s["suggested"])}

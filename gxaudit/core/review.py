@@ -18,10 +18,10 @@ import getpass
 import json
 import logging
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .files import atomic_write_json
 from .formats import Layouts
 from .model import EDITED, Cell, Finding, Report, SourceInfo
 from .text import fmt_number
@@ -304,24 +304,6 @@ def _prior_label(prior: Report | None) -> str:
     if prior is None:
         return "无"
     return f"{prior.agency or '未识别机关'} {prior.year or '?'}年度（{os.path.basename(prior.source.path)}）"
-
-
-def atomic_write_json(path: Path, data: dict) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 # -- the report inside a review file ---------------------------------------------

@@ -5,7 +5,7 @@ import json
 import os
 from pathlib import Path
 
-from ..core.review import atomic_write_json
+from ..core.files import atomic_write_json
 
 MAX_RECENT = 10
 

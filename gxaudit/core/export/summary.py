@@ -16,11 +16,11 @@ from __future__ import annotations
 import io
 import logging
 import os
-import tempfile
 import unicodedata
 from pathlib import Path
 
 from ... import __version__
+from ..files import atomic_path
 from ..model import SEVERITY_NAMES, Report, ReportError
 from ..review import FINDING_STATUS_NAMES, OPEN, Review
 from ..rules import RULES, RULESET_VERSION
@@ -382,18 +382,10 @@ def export_summary_pdf(review: Review, path: str | os.PathLike, prior: Report | 
     """Write the printable summary to ``path`` (atomically)."""
     path = Path(path)
     figs = summary_pages(review, prior)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    os.close(fd)
     try:
-        _write(figs, tmp, review)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            _write(figs, tmp, review)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         raise ReportError(f"无法写入审核摘要 {path}：{exc.strerror or exc}") from exc
     log.info("summary written: %s (%d pages)", path, len(figs))
     return path

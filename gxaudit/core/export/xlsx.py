@@ -25,7 +25,6 @@ import json
 import logging
 import math
 import os
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from ..model import BLANK, EDITED, PLACEHOLDER, SEVERITY_NAMES, UNREADABLE, Repo
 from ..review import CORRECTED, FINDING_STATUS_NAMES, FINDING_STATUSES, FindingState, Review
 from ..rules import RULES, RULESET_VERSION
 from ..text import fmt_number
+from ..files import atomic_path
 from . import common
 from .common import (S_CORRECTED, S_ERROR, S_PARTICIPANT, S_RESOLVED, S_SUSPECT, S_WARNING,
                      STATE_NAMES, cell_label, clean_text)
@@ -607,18 +607,10 @@ def export_workbook(review: Review, path: str | os.PathLike, prior: Report | Non
     _properties(wb, review, stamp)
     wb.active = 0
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    os.close(fd)
     try:
-        wb.save(tmp)
-        os.chmod(tmp, 0o644)            # mkstemp makes it private; a workbook is not
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            wb.save(tmp)
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         raise ReportError(f"无法写入工作簿 {path}：{exc.strerror or exc}") from exc
     log.info("workbook written: %s", path)
     return path
