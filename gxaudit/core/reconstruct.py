@@ -237,7 +237,9 @@ def match_row(label: str, rows: tuple[formats.Row, ...]) -> formats.Row | None:
 
 def _detect_layouts(section_text: dict[str, str], year_hint: int | None) -> tuple[Layouts, str, dict]:
     fp: dict[str, list[str]] = {}
-    t2_text = section_text.get("t2", "")
+    # Without a 二 heading (an excerpt, a page cut out of a report), the text
+    # before the first heading is where table 二 would stand.
+    t2_text = section_text.get("t2") or section_text.get("s0", "")
     for fmt, phrases in formats.FINGERPRINTS.items():
         fp[fmt] = [p for p in phrases if normalize_label(p) in t2_text]
     if len(fp[FORMAT_2019]) > len(fp[FORMAT_2021]):
@@ -376,11 +378,14 @@ def reconstruct(doc: Document) -> Report:
     buffer: list[str] = []
     prev_sec: str | None = None
     colmaps: dict[str, _ColumnMap] = {}
+    headless_t2 = "t2" not in joined
     for r, n, sec in zip(doc.rows, norms, sections):
         if sec != prev_sec:
             buffer = []
             prev_sec = sec
         if sec not in formats.TABLES:
+            if sec is None and headless_t2:
+                _place_headless_t2(builder, lay.of("t2"), r)
             continue
         table_lay = lay.of(sec)
         vr = None
@@ -444,6 +449,18 @@ def reconstruct(doc: Document) -> Report:
     log.debug("reconstructed %s: %d rows found, %d missing", doc.path, len(found_rows),
               len(report.missing_rows))
     return report
+
+
+def _place_headless_t2(builder: "_Builder", lay: TableLayout, row: Row) -> None:
+    """A table-二 row met before any heading, in a document with no 二 heading:
+    placed only when its label names a table-二 row and it carries exactly that
+    row's number of values."""
+    vr = _split_row(row)
+    if vr is None or vr.blank_only:
+        return
+    target = match_row(vr.label, lay.all_rows())
+    if target is not None and _assign(vr, len(lay.row_columns(target.key)))[0] is not None:
+        builder.place(lay, target, vr)
 
 
 def _glued(norm: str, lay: TableLayout) -> tuple[formats.Row, str] | None:

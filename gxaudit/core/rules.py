@@ -535,6 +535,9 @@ def _fee_findings(report: Report) -> list[Finding]:
 
 def _date_findings(report: Report) -> list[Finding]:
     out = []
+    if report.year is None:
+        out.append(Finding("D-YEAR", WARNING, [], "未能从标题、统计期限或落款中识别报告年度，"
+                           "格式版本和上年报告的判断可能不准确"))
     if report.title_year and report.period_year and report.title_year != report.period_year:
         out.append(Finding("D-YEAR", WARNING, [],
                            f"标题年度为 {report.title_year} 年，统计期限却是 {report.period_year} 年",

@@ -77,3 +77,21 @@ def test_stcsm(stcsm):
     assert [(f.cells, f.suggested) for f in blank] == [(["t3.carried_forward.total"], 1)]
     assert row(report, "t4.review", T4) == [1, 0, 0, 0, 1]
     assert not [f for f in findings if f.severity == "error"]
+
+
+def test_huaian_text_layer_excerpt():
+    """An excerpt cut from a report: no 二 heading, table 三 cut off mid-way."""
+    report, findings = check_file(str(require(CORPUS / "jiangsu_huaian-city-gov_2024_section3_text-layer-excerpt.txt")))
+    assert report.template == "2021"                      # from table 二's column headers
+    assert report.cells["t2.punishment.decisions"].value == 3985758
+    assert report.cells["t2.coercion.decisions"].value == 88283
+    assert report.cells["t2.fees.amount"].value == 96171.6
+    assert row(report, "t3.new_received", T3) == [3001, 53, 0, 0, 61, 4, 3119]
+    assert row(report, "t3.carried_over", T3) == [34, 0, 0, 0, 0, 0, 34]
+    assert row(report, "t3.partly_granted", T3) == [447, 7, 0, 0, 0, 0, 454]   # label broken over lines
+    assert row(report, "t3.unavailable_not_held", T3) == [746, 12, 0, 0, 10, 1, 769]
+    # The rows the excerpt does not hold are unreadable and reported, never 0.
+    assert report.cells["t3.total_processed.total"].status == "unreadable"
+    assert "t3.total_processed" in report.missing_rows
+    assert not [f for f in findings if f.severity == "error"]
+    assert {f.rule for f in findings} == {"F-ROWSET", "D-YEAR"}
