@@ -904,13 +904,19 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(log_dir()))
 
     def about(self) -> None:
+        from ..core.history import library_path
+        from ..core.review import reviews_dir
+        from ..core.rules import RULESET_VERSION
         from ..logs import log_dir
-        from ..core.review import data_dir
         self.show_message("关于 gxaudit",
-                          f"gxaudit {__version__}\n政府信息公开工作年度报告审核工具\n\n"
-                          f"审核记录：{data_dir()}\n日志：{log_dir()}\n\n"
-                          "使用 Qt（LGPLv3）、PySide6（LGPLv3）、pdfplumber（MIT）、openpyxl（MIT）、"
-                          "matplotlib（PSF 兼容）、OpenCC（Apache-2.0）等开源组件。",
+                          f"gxaudit {__version__}（规则集 {RULESET_VERSION}）\n政府信息公开工作年度报告审核工具\n"
+                          "所有处理均在本机完成，不联网。\n\n"
+                          f"审核记录：{reviews_dir()}\n报告库：{library_path()}\n日志：{log_dir()}\n\n"
+                          "使用的开源组件及许可证：Qt 6 与 PySide6（LGPLv3）、pdfplumber 与 pdfminer.six（MIT）、"
+                          "pypdfium2（Apache-2.0 / BSD-3）、PDFium（BSD-3）、openpyxl（MIT）、matplotlib（PSF 兼容）、"
+                          "NumPy（BSD-3）、Pillow（MIT-CMU）、python-docx（MIT）、lxml（BSD-3）、"
+                          "OpenCC（Apache-2.0）、platformdirs（MIT）；"
+                          "OCR 组件 RapidOCR（Apache-2.0）、ONNX Runtime（MIT）、OpenCV（Apache-2.0）。",
                           QMessageBox.Icon.Information)
 
     # -- drag and drop ---------------------------------------------------------------

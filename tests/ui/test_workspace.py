@@ -371,3 +371,10 @@ def test_chart_of_this_year_against_last_year(qtbot, window):
     heights = [round(b.get_height()) for b in ax1.patches]
     # 新收申请: 21 in 2023 and 95 in 2024 (the first bar of each year's series).
     assert heights[0] == 21 and heights[6] == 95
+
+
+def test_about_box_says_where_things_live(window):
+    window.about()
+    text = window.last_error.text()
+    assert "library.sqlite3" in text and "reviews" in text and "LGPLv3" in text
+    window.last_error.close()
