@@ -2,7 +2,8 @@
 # Set up gxaudit on a fresh Debian/Ubuntu machine: system libraries Qt needs,
 # a CJK font, a virtual environment in .venv and the project with its test extras.
 # Idempotent: a second run only checks. Usage: bash scripts/setup.sh [--with-tools]
-#   --with-tools  also install Xvfb, poppler-utils and LibreOffice (screenshots, fixtures)
+#   --with-tools  also install Xvfb, poppler-utils and LibreOffice (screenshots, fixtures),
+#                 PyInstaller and the ocr extra (rapidocr + onnxruntime, for scanned PDFs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +36,8 @@ if [[ ! -x .venv/bin/python ]]; then
   "$PY" -m venv .venv
 fi
 extras="test"
-if [[ "${1:-}" == "--with-tools" ]]; then extras="test,package"; fi
+# CI (--with-tools) also installs the ocr extra, so the scanned-PDF tests run there.
+if [[ "${1:-}" == "--with-tools" ]]; then extras="test,package,ocr"; fi
 stamp=.venv/.gxaudit-installed
 if [[ ! -f $stamp || pyproject.toml -nt $stamp || "$(cat "$stamp")" != "$extras" ]]; then
   echo "gxaudit setup: installing the project into .venv (extras: $extras)"

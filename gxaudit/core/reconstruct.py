@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from . import formats, metadata
+from .confidence import too_low
 from .document import Document, Row, Span
 from .formats import FORMAT_2019, FORMAT_2021, Layouts, TableLayout
 from .model import (BLANK, OK, PLACEHOLDER, UNREADABLE, Cell, Report, ReportError,
@@ -278,9 +279,18 @@ def _assign(vr: _ValueRow, ncols: int) -> tuple[list[Span] | None, str]:
 def _put(cells: dict[str, Cell], key: str, span: Span) -> None:
     raw = span.text.strip()
     pv = parse_value(raw)
-    cells[key] = Cell(key=key, value=pv.value, raw=raw, status=pv.status, page=span.page,
+    status, value = pv.status, pv.value
+    reason = "内容不是数字" if pv.status == UNREADABLE else None
+    if too_low(span.confidence) and status != UNREADABLE:
+        # An OCR reading too weak to use: never guessed, shown with its score.
+        status, value = UNREADABLE, None
+        if raw:
+            reason = f"文字识别置信度低（{span.confidence:.2f}），读作“{raw}”，需对照原文核对"
+        else:
+            reason = "扫描件中该格有字迹，但文字识别未能读出，需对照原文核对"
+    cells[key] = Cell(key=key, value=value, raw=raw, status=status, page=span.page,
                       bbox=span.bbox, confidence=span.confidence, unit=pv.unit, note=pv.note,
-                      reason="内容不是数字" if pv.status == UNREADABLE else None, line=span.line)
+                      reason=reason, line=span.line)
 
 
 def _put_unreadable(cells: dict[str, Cell], key: str, raw: str, reason: str,

@@ -20,8 +20,9 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from . import formats
+from .confidence import doubtful
 from .formats import FORMAT_2019, FORMAT_2021, T3_PART_COLUMNS, T4_PART_COLUMNS
-from .model import (BLANK, ERROR, INFO, PLACEHOLDER, UNREADABLE, WARNING, Finding, Report)
+from .model import (BLANK, EDITED, ERROR, INFO, PLACEHOLDER, UNREADABLE, WARNING, Finding, Report)
 from .text import fmt_number
 
 RULESET_VERSION = "2026.1"
@@ -57,6 +58,7 @@ RULES: dict[str, RuleInfo] = {r.id: r for r in (
     RuleInfo("F-BLANK", WARNING, "空白单元格", "统计表中不应留空，无数据应填 0"),
     RuleInfo("F-PLACEHOLDER", WARNING, "占位符", "统计表中以“/”“—”等代替数字"),
     RuleInfo("F-UNREADABLE", WARNING, "无法识读", "单元格内容无法识读为数字，需人工核对原文"),
+    RuleInfo("F-OCR", WARNING, "文字识别存疑", "扫描件中识别置信度低或有字迹未能识别的单元格，需对照原文核对"),
     RuleInfo("F-FEE", WARNING, "信息处理费", "2021年版格式要求在“其他需要报告的事项”中说明信息处理费收取情况"),
     RuleInfo("D-YEAR", WARNING, "报告年度", "标题年度与统计期限年度应一致"),
     RuleInfo("D-DEADLINE", WARNING, "发布时限", "部门应于次年1月31日前、本级政府应于3月31日前发布"),
@@ -292,6 +294,11 @@ def _suspects(cells: dict, evals: list[Evaluation]) -> dict[int, tuple[str, floa
             if v is None or v < 0 or (isinstance(cell.value, int) and not float(v).is_integer()):
                 continue
             candidates.append((key, _clean(v)))
+        if len(candidates) > 1:
+            # Several cells could explain the break: an OCR reading in doubt
+            # is the likelier culprit, when exactly one of them is.
+            weak = [c for c in candidates if doubtful(cells[c[0]].confidence)]
+            candidates = weak if len(weak) == 1 else candidates
         pick = candidates[0] if len(candidates) == 1 else None
         for i in members:
             result[i] = pick
@@ -495,8 +502,10 @@ def _cell_state_findings(report: Report, evals: list[Evaluation]) -> list[Findin
                 continue
             for status, rule, what in ((BLANK, "F-BLANK", "空白"), (PLACEHOLDER, "F-PLACEHOLDER", "以占位符填写"),
                                        (UNREADABLE, "F-UNREADABLE", "无法识读")):
+                # Cells an OCR reading put in doubt are F-OCR findings of their own.
                 keys = [f"{rid}.{c.key}" for c in lay.row_columns(row.key)
-                        if report.cells[f"{rid}.{c.key}"].status == status]
+                        if report.cells[f"{rid}.{c.key}"].status == status
+                        and not (status == UNREADABLE and _ocr_doubt(report.cells[f"{rid}.{c.key}"]))]
                 if not keys:
                     continue
                 cols = "、".join(_cell_col_label(row.key, k, lay) for k in keys)
@@ -511,6 +520,40 @@ def _cell_state_findings(report: Report, evals: list[Evaluation]) -> list[Findin
                         suspect, suggested = keys[0], v
                         msg += f"；按勾稽关系应为 {fmt_number(v)}"
                 out.append(Finding(rule, WARNING, keys, msg, suspect=suspect, suggested=suggested))
+    return out
+
+
+def _ocr_doubt(cell) -> bool:
+    return cell.status != EDITED and doubtful(cell.confidence)
+
+
+def _ocr_findings(report: Report, evals: list[Evaluation]) -> list[Finding]:
+    """Cells of a scan whose OCR reading is in doubt, one finding each, with the score."""
+    out = []
+    for t in formats.TABLES:
+        lay = report.layouts.of(t)
+        for row in lay.all_rows():
+            for col in lay.row_columns(row.key):
+                key = f"{t}.{row.key}.{col.key}"
+                c = report.cells.get(key)
+                if c is None or not _ocr_doubt(c):
+                    continue
+                where = f"{formats.TABLE_NAMES[t]}{row.short or row.label}·{col.label}"
+                score = f"{c.confidence:.2f}"
+                suspect = suggested = None
+                if c.status == UNREADABLE and c.raw:
+                    msg = f"{where}：文字识别置信度 {score}，读作“{c.raw}”，未采用，请对照原文填写"
+                elif c.status == UNREADABLE:
+                    msg = f"{where}：扫描件中该格有字迹，但文字识别未能读出，请对照原文填写"
+                else:
+                    msg = f"{where}：文字识别置信度 {score}，读作“{c.raw}”，请对照原文核对"
+                if c.status == UNREADABLE:
+                    v = implied_value(CellView.of(report), key, evals)
+                    if v is not None:
+                        suspect, suggested = key, v
+                        msg += f"；按勾稽关系应为 {fmt_number(v)}"
+                out.append(Finding("F-OCR", WARNING, [key], msg, actual=c.value, suspect=suspect,
+                                   suggested=suggested, detail={"confidence": c.confidence}))
     return out
 
 
@@ -586,6 +629,8 @@ def check(report: Report, prior: Report | None = None) -> list[Finding]:
             continue
         pick = suspects.get(idx)
         message = _identity_message(report, ev, cells)
+        if pick and doubtful(cells[pick[0]].confidence) and cells[pick[0]].raw:
+            message += f"（OCR 可能把 {fmt_number(pick[1])} 识别成了 {cells[pick[0]].raw}）"
         detail = {"unknown": list(ev.unknown)}
         if ev.identity.rule.startswith("Y-") and prior is not None:
             detail["prior"] = {"path": prior.source.path, "year": prior.year, "sha256": prior.source.sha256}
@@ -599,6 +644,7 @@ def check(report: Report, prior: Report | None = None) -> list[Finding]:
     findings += _t2_findings(report)
     findings += _format_findings(report)
     findings += _cell_state_findings(report, evals)
+    findings += _ocr_findings(report, evals)
     findings += _fee_findings(report)
     findings += _date_findings(report)
     order = {k: i for i, k in enumerate(report.cells)}

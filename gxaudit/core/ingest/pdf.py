@@ -242,19 +242,50 @@ def _plumber_page(doc_rows: list[tuple[float, int, Row]], page, page_no: int,
     return len(real)
 
 
-def read_pdf(path: str, data: bytes, sha256: str) -> Document:
+def garbled(text: str) -> bool:
+    """Whether a page's text layer is garbage (a broken font's mojibake):
+    mostly private-use code points, control characters, Latin-1 letters
+    (GBK bytes read as Latin-1: "ÕþÎñ") or ASCII symbols, and (almost) no
+    Chinese where a Chinese report has Chinese.  Plain English prose is text."""
+    chars = [c for c in text if not c.isspace()]
+    if len(chars) < MIN_PAGE_CHARS:
+        return False
+    cjk = bad = symbols = 0
+    for c in chars:
+        o = ord(c)
+        if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF:
+            cjk += 1
+        elif 0xE000 <= o <= 0xF8FF or o == 0xFFFD or o < 0x20 or 0x7F <= o <= 0x9F \
+                or 0xC0 <= o <= 0x24F:
+            bad += 1
+        elif o < 0x80 and not c.isalnum() and c not in ".,:;()-/%'\"":
+            symbols += 1
+    n = len(chars)
+    if cjk / n > 0.3:
+        return False
+    return (bad + symbols) / n > 0.3
+
+
+def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) -> Document:
+    from .progress import current
+    progress, cancel = current(progress, cancel)
     pdf = _open_pdfium(data)
     try:
         n = len(pdf)
         if n == 0:
             raise ReportError("PDF 文件没有任何页面。")
         texts, images = _pdfium_texts(pdf)
+        # Pages the OCR reads: images without a text layer, and text layers
+        # that are garbage (those fall back to the picture of the page).
+        bad = [i for i, t in enumerate(texts) if garbled(t)]
+        if bad:
+            log.info("%s: garbled text layer on pages %s; using OCR there", path, [i + 1 for i in bad])
+            for i in bad:
+                texts[i] = ""
+        scan_pages = sorted(set(bad) | {i for i, im in enumerate(images) if im})
 
         with_text = sum(1 for t in texts if len(_WS.sub("", t)) >= MIN_PAGE_CHARS)
-        if with_text == 0:
-            if any(images):
-                raise ReportError("这是扫描版 PDF（只有图片，没有文字层），本版本尚不能识别扫描件"
-                                  "（文字识别 OCR 将在后续版本提供）。")
+        if with_text == 0 and not scan_pages:
             raise ReportError("PDF 文件中没有可提取的文字。")
 
         head = _WS.sub("", texts[0])[:200]
@@ -264,10 +295,22 @@ def read_pdf(path: str, data: bytes, sha256: str) -> Document:
                               "请分别打开各年度的报告原件。")
 
         table_pages = _table_pages(texts, pdf)
+        scanned = {}
+        if scan_pages:
+            from . import ocr
+            if ocr.available():
+                scanned = ocr.read_pages(pdf, scan_pages, sha256, _table_markers(), MIN_MARKERS,
+                                         progress=progress, cancel=cancel)
+            elif table_pages:
+                log.warning("%s: OCR not installed; pages %s left unread", path, [i + 1 for i in scan_pages])
+            else:
+                raise ReportError(ocr.MISSING_MESSAGE)
     finally:
         pdf.close()
-    log.info("%s: %d pages, table pages %s", path, n, [i + 1 for i in table_pages])
-    doc = Document(kind="pdf", path=path, sha256=sha256, pages=n)
+    log.info("%s: %d pages, table pages %s, scanned pages %s", path, n, [i + 1 for i in table_pages],
+             [i + 1 for i in scanned])
+    kind = "pdf-scan" if any(res.table for res in scanned.values()) else "pdf"
+    doc = Document(kind=kind, path=path, sha256=sha256, pages=n)
     plumbed: dict[int, list[Row]] = {}
     if table_pages:
         import pdfplumber
@@ -291,6 +334,8 @@ def read_pdf(path: str, data: bytes, sha256: str) -> Document:
     for i, text in enumerate(texts):
         if i in plumbed:
             doc.rows.extend(plumbed[i])
+        elif i in scanned:
+            doc.rows.extend(scanned[i].rows)
         else:
             _text_lines(doc, i + 1, text)
     return doc

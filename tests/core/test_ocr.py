@@ -1,0 +1,338 @@
+"""Scanned reports: offline OCR into the same Document, rows and rules as the
+text layer (issue 7).
+
+The scans are made here from the text-layer PDFs of shared/corpus/real
+(tests/core/scanmaker.py: rendered, turned ≤ 1°, blurred, saved image-only),
+so every OCR'd cell has a twin read from the text layer.  The promise checked:
+a cell is the twin's value or it is flagged — never a silent wrong number.
+"""
+from __future__ import annotations
+
+import copy
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from gxaudit.core import check_file
+from gxaudit.core.confidence import DOUBTFUL_BELOW
+from gxaudit.core.ingest import ocr, read_document
+from gxaudit.core.ingest.pdf import garbled
+from gxaudit.core.ingest.progress import ReadingCancelled, reading
+from gxaudit.core.model import BLANK, OK, UNREADABLE, ReportError
+from gxaudit.core.rules import RULES, check
+from tests.conftest import CORPUS, ROOT, require
+from tests.core.scanmaker import make_mixed, make_scan
+
+HONGZE_2023 = CORPUS / "jiangsu_huaian_hongze-district-gov_2023_annual-report.pdf"
+HONGZE_2024 = CORPUS / "jiangsu_huaian_hongze-district-gov_2024_annual-report.pdf"
+HUAIAN_2024 = CORPUS / "jiangsu_huaian-city-gov_2024_annual-report.pdf"
+
+# (source, dpi, angle, blur): three scanners, three skews.
+SCANS = {
+    "hongze2023": (HONGZE_2023, 170, 0.6, 0.7),
+    "hongze2024": (HONGZE_2024, 200, -0.8, 0.8),
+    "huaian2024": (HUAIAN_2024, 150, 1.0, 0.6),
+}
+
+needs_ocr = pytest.mark.skipif(not ocr.available(), reason="the ocr extra is not installed")
+
+
+@pytest.fixture(scope="module")
+def scans(tmp_path_factory):
+    """Each scan read once (OCR cache in a directory of its own), with its twin."""
+    out = {}
+    if not ocr.available():
+        return out
+    base = tmp_path_factory.mktemp("scans")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(base / "cache"))
+        for name, (src, dpi, angle, blur) in SCANS.items():
+            scan = make_scan(require(src), base / f"{name}.pdf", dpi=dpi, angle=angle, blur=blur)
+            out[name] = (scan, check_file(str(scan)), check_file(str(src)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def one_page(tmp_path_factory):
+    """Page 3 of Hongze 2023 (tables 二 and 三) as a one-page scan."""
+    return make_scan(require(HONGZE_2023), tmp_path_factory.mktemp("one") / "p3.pdf", pages=[2])
+
+
+def _compare(report, twin):
+    equal, flagged, wrong = [], [], []
+    for key, cell in twin.cells.items():
+        got = report.cells[key]
+        if got.status == UNREADABLE:
+            flagged.append(key)
+        elif got.status == cell.status and got.value == cell.value:
+            equal.append(key)
+        else:
+            wrong.append((key, got.status, got.raw, cell.status, cell.value))
+    return equal, flagged, wrong
+
+
+# --------------------------------------------------------------------------
+# Cells and findings against the text-layer twin
+# --------------------------------------------------------------------------
+
+@needs_ocr
+@pytest.mark.parametrize("name", list(SCANS))
+def test_scan_cells_equal_text_layer_or_flagged(scans, name):
+    _scan, (report, _), (twin, _) = scans[name]
+    assert report.source.format == "pdf-scan" and twin.source.format == "pdf"
+    assert (report.year, report.template, report.layouts) == (twin.year, twin.template, twin.layouts)
+    assert set(report.cells) == set(twin.cells)
+    equal, flagged, wrong = _compare(report, twin)
+    assert wrong == [], wrong                      # never a silent wrong number
+    assert len(equal) >= 0.9 * len(twin.cells), (len(equal), flagged)
+    for key in flagged:                            # a flagged cell says why
+        assert report.cells[key].reason, key
+
+
+@needs_ocr
+@pytest.mark.parametrize("name", list(SCANS))
+def test_scan_findings_match_text_layer(scans, name):
+    _scan, (report, findings), (twin, twin_findings) = scans[name]
+    flagged = {k for k, c in report.cells.items() if c.status == UNREADABLE}
+
+    def comparable(fs):
+        return {f.id for f in fs if f.rule not in ("F-OCR", "F-UNREADABLE") and not flagged & set(f.cells)}
+
+    assert comparable(findings) == comparable(twin_findings)
+    # Each flagged cell is listed (F-OCR for the scan's doubtful readings).
+    listed = {k for f in findings if f.rule in ("F-OCR", "F-UNREADABLE", "F-ROWSET") for k in f.cells}
+    assert flagged <= listed
+
+
+@needs_ocr
+@pytest.mark.parametrize("name", list(SCANS))
+def test_scan_provenance(scans, name):
+    """Page, box (PDF points, mapped back through the deskew) and OCR score."""
+    _scan, (report, _), (twin, _) = scans[name]
+    for key, cell in report.cells.items():
+        if cell.status not in (OK, BLANK):
+            continue
+        ref = twin.cells[key]
+        assert cell.page == ref.page, key
+        assert 0.0 < cell.confidence <= 1.0
+        cx, cy = (cell.bbox[0] + cell.bbox[2]) / 2, (cell.bbox[1] + cell.bbox[3]) / 2
+        rx, ry = (ref.bbox[0] + ref.bbox[2]) / 2, (ref.bbox[1] + ref.bbox[3]) / 2
+        assert abs(cx - rx) < 8 and abs(cy - ry) < 8, (key, cell.bbox, ref.bbox)
+
+
+# --------------------------------------------------------------------------
+# Offline, cached, the extra missing
+# --------------------------------------------------------------------------
+
+@needs_ocr
+def test_no_network_during_ocr(one_page, monkeypatch):
+    def refuse(*a, **k):
+        raise AssertionError("network access attempted during OCR")
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(ocr, "_ENGINE", None)       # build the engine under the block too
+    doc = read_document(str(one_page))
+    assert doc.kind == "pdf-scan" and any(r.grid for r in doc.rows)
+
+
+@needs_ocr
+def test_engine_refuses_any_model_but_the_bundled_defaults():
+    params = ocr.engine_params()
+    assert params["Det.model_path"].endswith(".onnx") and params["Rec.model_path"].endswith(".onnx")
+    for bad in ({"Det.model_path": "/tmp/other.onnx"}, {"Rec.ocr_version": "PP-OCRv4"},
+                {"Det.model_type": "server"}, {"Global.model_root_dir": "/tmp"},
+                {"Rec.lang_type": "en"}):
+        with pytest.raises(ValueError):
+            ocr.engine_params(bad)
+    with pytest.raises(ValueError):
+        ocr.check_params({**params, "Rec.model_path": "/tmp/x.onnx"})
+
+
+@needs_ocr
+def test_reopening_a_scan_uses_the_cache(one_page, monkeypatch):
+    calls = []
+    real = ocr.run_ocr
+
+    def counting(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+    monkeypatch.setattr(ocr, "run_ocr", counting)
+    first = read_document(str(one_page))
+    assert calls, "the first open runs the OCR"
+    assert list(ocr.cache_dir().glob("*.json")), "results cached under XDG_CACHE_HOME"
+    n = len(calls)
+    second = read_document(str(one_page))
+    assert len(calls) == n, "the second open must not run the OCR again"
+    assert [[(c.text, c.bbox, c.confidence, c.merged) for c in r.cells] for r in first.rows] == \
+        [[(c.text, c.bbox, c.confidence, c.merged) for c in r.cells] for r in second.rows]
+
+
+@needs_ocr
+def test_progress_per_page_and_cancel(one_page):
+    seen = []
+    with reading(progress=lambda done, total, msg: seen.append((done, total, msg))):
+        read_document(str(one_page))
+    assert seen and seen[-1][0] == seen[-1][1]
+    assert any("第 1 页" in m for _, _, m in seen)
+    # Cancelled between pages: stops with ReadingCancelled, caches nothing.
+    for f in ocr.cache_dir().glob("*.json"):
+        f.unlink()
+    with pytest.raises(ReadingCancelled):
+        with reading(cancel=lambda: True):
+            read_document(str(one_page))
+    assert not list(ocr.cache_dir().glob("*.json"))
+
+
+def test_cli_names_the_install_command_when_the_extra_is_missing(one_page):
+    code = ("import sys; sys.modules['rapidocr'] = None; sys.modules['onnxruntime'] = None; "
+            "from gxaudit.cli import main; sys.exit(main(['check', sys.argv[1]]))")
+    out = subprocess.run([sys.executable, "-c", code, str(one_page)], capture_output=True, text=True,
+                         encoding="utf-8", cwd=ROOT, timeout=120)
+    assert out.returncode == 2, (out.stdout, out.stderr)
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "扫描" in lines[0] and 'pip install -e ".[ocr]"' in lines[0] and "gxaudit[ocr]" in lines[0]
+
+
+# --------------------------------------------------------------------------
+# Mixed PDFs and garbage text layers
+# --------------------------------------------------------------------------
+
+@needs_ocr
+def test_mixed_pdf_text_pages_and_scanned_table_pages(scans, tmp_path):
+    scan, _, (twin, _) = scans["hongze2023"]
+    mixed = make_mixed(HONGZE_2023, scan, tmp_path / "mixed.pdf", text_pages=[0, 1, 4])
+    report, _ = check_file(str(mixed))
+    assert report.source.format == "pdf-scan"
+    _equal, _flagged, wrong = _compare(report, twin)
+    assert wrong == []
+    assert report.published == twin.published      # the text-layer pages' text is used
+    # Scanned prose pages only: the tables come from the text layer.
+    prose = make_mixed(HONGZE_2023, scan, tmp_path / "prose.pdf", text_pages=[1, 2, 3])
+    report, _ = check_file(str(prose))
+    assert report.source.format == "pdf"
+    equal, flagged, wrong = _compare(report, twin)
+    assert wrong == [] and flagged == []
+
+
+def test_garbled_text_layer_is_recognised():
+    assert garbled("ÕþÎñÐÅÏ¢¹«¿ª¹¤×÷Äê¶È±¨¸æ" * 3)
+    assert garbled("\ue000\ue012\ue0a3\ue104" * 10)
+    assert garbled("!#$%&*+<=>?@[]^_{|}~" * 3)
+    assert not garbled("2023年政府信息公开工作年度报告 一、总体情况")
+    assert not garbled("0 0 0 21 0 0 0 0 0 21 4 0 0 0 0 0 4")
+    assert not garbled("Chapter 1 line 3: nothing but prose here, no statistics.")
+
+
+def _garbage_overlay(pages: int) -> bytes:
+    """A PDF whose pages carry only an invisible mojibake text layer (GBK bytes
+    shown as Latin-1): what extraction sees of a broken font, drawn as nothing."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    kids = []
+    for _ in range(pages):
+        # 3 Tr: invisible text, as a broken font's layer is to the eye.
+        body = b"BT 3 Tr /F1 10 Tf 60 780 Td 14 TL " + b"".join(
+            b"(\xd5\xfe\xce\xf1\xd0\xc5\xcf\xa2\xb9\xab\xbf\xaa\xb9\xa4\xd7\xf7\xc4\xea\xb6\xc8) '"
+            for _ in range(20)) + b" ET"
+        objs.append(b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream")
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+                    b"/Resources << /Font << /F1 3 0 R >> >> >>" % len(objs))
+        kids.append(len(objs))
+    objs[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (pages, b" ".join(b"%d 0 R" % k for k in kids))
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+@needs_ocr
+def test_garbage_text_layer_falls_back_to_ocr(scans, tmp_path):
+    import io
+
+    import pypdf
+    scan, (scan_report, _), _twin = scans["hongze2023"]
+    overlay = pypdf.PdfReader(io.BytesIO(_garbage_overlay(5)))
+    writer = pypdf.PdfWriter(clone_from=str(scan))
+    for page, junk in zip(writer.pages, overlay.pages):
+        page.merge_page(junk)
+    p = tmp_path / "mojibake.pdf"
+    with open(p, "wb") as fh:
+        writer.write(fh)
+    import pypdfium2 as pdfium
+    pdf = pdfium.PdfDocument(str(p))
+    assert "Õþ" in pdf[2].get_textpage().get_text_range()       # the garbage is there
+    pdf.close()
+    report, _ = check_file(str(p))
+    assert report.source.format == "pdf-scan"
+    assert {k: (c.status, c.value) for k, c in report.cells.items()} == \
+        {k: (c.status, c.value) for k, c in scan_report.cells.items()}
+
+
+# --------------------------------------------------------------------------
+# Confidence: unreadable below the threshold, F-OCR, suspects
+# --------------------------------------------------------------------------
+
+def test_low_confidence_cells_are_unreadable_and_listed():
+    from gxaudit.core.document import Document, Row, Span
+    from gxaudit.core.reconstruct import reconstruct
+    src = read_document(str(require(HONGZE_2023)))
+    doc = Document(kind="pdf-scan", path=src.path, sha256=src.sha256, pages=src.pages,
+                   rows=copy.deepcopy(src.rows))
+    hits = {}
+    for r in doc.rows:
+        if r.grid and r.text.startswith("一、本年新收"):
+            live = [c for c in r.cells if not c.merged]
+            live[1].confidence = 0.42                  # natural_person "21": too weak to use
+            live[2].text, live[2].confidence = "", 0.0  # commercial: ink the OCR could not read
+            live[3].confidence = 0.9                   # research: used, but in doubt
+            hits = {"np": live[1].text}
+    assert hits
+    report = reconstruct(doc)
+    np_, com, res = (report.cells[f"t3.new_received.{c}"] for c in ("natural_person", "commercial", "research"))
+    assert np_.status == UNREADABLE and np_.value is None and np_.raw == "21" and "0.42" in np_.reason
+    assert com.status == UNREADABLE and com.value is None and "字迹" in com.reason
+    assert res.status == OK and res.value == 0 and res.confidence == 0.9
+    findings = check(report)
+    ocr_f = {f.cells[0]: f for f in findings if f.rule == "F-OCR"}
+    assert set(ocr_f) == {"t3.new_received.natural_person", "t3.new_received.commercial",
+                          "t3.new_received.research"}
+    assert "0.42" in ocr_f["t3.new_received.natural_person"].message
+    assert ocr_f["t3.new_received.natural_person"].suggested == 21   # 按勾稽关系应为 21
+    assert all(f.severity == "warning" for f in ocr_f.values())
+    assert RULES["F-OCR"].severity == "warning"
+    assert not any(f.rule == "F-UNREADABLE" and "t3.new_received.natural_person" in f.cells for f in findings)
+
+
+def test_suspect_prefers_the_doubtful_ocr_cell():
+    report, findings = check_file(str(require(HONGZE_2024)))
+    assert not [f for f in findings if f.rule == "T4-SUM"]
+    group = next(g for g in report.layouts.of("t4").rows
+                 if (report.cells[f"t4.{g.key}.upheld"].value or 0) >= 1)
+    key = f"t4.{group.key}.upheld"
+    true = report.cells[key].value
+    bad = copy.deepcopy(report)
+    cell = bad.cells[key]
+    cell.value, cell.raw = true + 5, str(true + 5)
+    # Read with full confidence, several cells could explain the break: no suspect.
+    f = next(f for f in check(bad) if f.rule == "T4-SUM")
+    assert f.suspect is None
+    # The same reading in doubt is the suspect, with the value that fits.
+    cell.confidence = DOUBTFUL_BELOW - 0.1
+    f = next(f for f in check(bad) if f.rule == "T4-SUM")
+    assert (f.suspect, f.suggested) == (key, true)
+    assert f"OCR 可能把 {true} 识别成了 {true + 5}" in f.message
+
+
+def test_no_ocr_extra_message_in_core(monkeypatch):
+    monkeypatch.setitem(sys.modules, "rapidocr", None)
+    with pytest.raises(ReportError, match=r'pip install -e "\.\[ocr\]"'):
+        ocr.bundled_models()
