@@ -30,12 +30,16 @@ log = logging.getLogger("gxaudit.ui")
 OPEN_FILTER = "报告文件 (*.pdf *.docx *.html *.htm *.txt *.md);;所有文件 (*)"
 
 
-def load_for_review(path: str, store_root: str | None = None):
-    """Read, reconstruct, check and open the review — runs off the UI thread."""
+def load_for_review(path: str, store_root: str | None = None, progress=None, cancel=None):
+    """Read, reconstruct, check and open the review — runs off the UI thread.
+    ``progress(done, total, message)`` hears about each scanned page (OCR);
+    ``cancel`` (an Event) stops the OCR between pages."""
     from ..core.ingest import read_document
+    from ..core.ingest.progress import reading
     from ..core.ingest.text import decode
     from ..core.reconstruct import reconstruct
-    doc = read_document(path)
+    with reading(progress, cancel):
+        doc = read_document(path)
     report = reconstruct(doc)
     if doc.kind == "text":
         with open(path, "rb") as fh:
@@ -145,6 +149,7 @@ class MainWindow(QMainWindow):
     reviewLoaded = Signal(object)        # the Review, once a report is open
     loadFailed = Signal(str)             # the message shown to the user
     reviewChanged = Signal()
+    loadProgress = Signal(object, str)   # (the read's cancel flag, message), from the worker
 
     def __init__(self, store_root: str | None = None):
         super().__init__()
@@ -374,10 +379,27 @@ class MainWindow(QMainWindow):
         self.progress.show()
         self.cancel_btn.show()
         self._loading_path = path
-        self.operation = Operation(load_for_review, path, self.store_root,
+        if getattr(self, "_load_cancel", None) is not None:
+            self._load_cancel.set()
+        import threading
+        flag = self._load_cancel = threading.Event()
+        if not getattr(self, "_progress_wired", False):
+            self.loadProgress.connect(self._show_load_progress)
+            self._progress_wired = True
+
+        def progress(done, total, message, flag=flag):
+            if not flag.is_set():
+                self.loadProgress.emit(flag, message)
+        self.operation = Operation(load_for_review, path, self.store_root, progress, flag,
                                    on_done=self._loaded, on_failed=self._load_failed, parent=self).start()
 
+    def _show_load_progress(self, flag, message: str) -> None:
+        if flag is getattr(self, "_load_cancel", None) and not flag.is_set():
+            self.statusBar().showMessage(message)
+
     def cancel_loading(self) -> None:
+        if getattr(self, "_load_cancel", None) is not None:
+            self._load_cancel.set()            # the OCR stops at the next page
         if self.operation is not None:
             self.operation.cancel()
         self._loading_done()
@@ -931,6 +953,8 @@ class MainWindow(QMainWindow):
             ev.acceptProposedAction()
 
     def closeEvent(self, ev):
+        if getattr(self, "_load_cancel", None) is not None:
+            self._load_cancel.set()
         if self.operation is not None:
             self.operation.cancel()
         super().closeEvent(ev)
