@@ -336,3 +336,23 @@ def test_no_ocr_extra_message_in_core(monkeypatch):
     monkeypatch.setitem(sys.modules, "rapidocr", None)
     with pytest.raises(ReportError, match=r'pip install -e "\.\[ocr\]"'):
         ocr.bundled_models()
+
+
+@needs_ocr
+def test_long_scan_reads_table_pages_and_the_text_pages_around_them(monkeypatch):
+    """A 60-page scan: every ruled page, plus the first and last three pages and
+    the neighbours of the tables — not the whole volume."""
+    import numpy as np
+    ruled = {20, 21, 22}
+    monkeypatch.setattr(ocr, "classify", lambda pdf, i: (i in ruled, 0.0))
+    monkeypatch.setattr(ocr, "read_table_page", lambda pdf, i, angle, base: [])
+    monkeypatch.setattr(ocr, "_straight", lambda pdf, i, dpi, angle=None: (np.full((50, 40), 255, np.uint8), 0.0))
+    read = []
+    monkeypatch.setattr(ocr, "run_ocr", lambda gray, pieces=True: read.append(1) or [])
+    seen = []
+    out = ocr.read_pages(None, list(range(60)), "", (), 3,
+                         progress=lambda d, t, m: seen.append(m))
+    assert set(out) == set(range(60))
+    text_read = {int(m.split("第 ")[1].split(" 页")[0]) - 1 for m in seen if "文字页" in m}
+    assert text_read == {0, 1, 2, 57, 58, 59, 19, 23}
+    assert len(read) == len(text_read)

@@ -52,6 +52,10 @@ log = logging.getLogger("gxaudit.ingest.ocr")
 
 FULL_DPI = 170          # table pages (rapidocr caps the long side at 2000 px anyway)
 LOW_DPI = 100           # finding the table pages, and the running text of the others
+# A long scan (a bound volume): besides its table pages, only the pages that
+# carry what the rules read from the text (title and period at the start,
+# sections 五/六 and the date at the end, the pages around the tables).
+MAX_TEXT_PAGES = 30
 CACHE_VERSION = 1
 
 MISSING_MESSAGE = ("这是扫描版 PDF（页面是图片），需要文字识别（OCR）组件，但尚未安装；"
@@ -74,6 +78,7 @@ _MODEL_KEYS = ("Det.model_path", "Rec.model_path")
 
 _ENGINE = None
 _ENGINE_LOCK = threading.Lock()
+_RUN_LOCK = threading.Lock()       # rapidocr keeps per-call settings on the engine object
 
 
 def bundled_models() -> dict[str, str]:
@@ -195,7 +200,8 @@ def run_ocr(gray, pieces: bool = True) -> list[OcrLine]:
     import numpy as np
     img = np.ascontiguousarray(np.stack([gray] * 3, axis=-1))
     eng = engine()
-    res = eng(img, return_word_box=pieces, return_single_char_box=pieces)
+    with _RUN_LOCK:
+        res = eng(img, return_word_box=pieces, return_single_char_box=pieces)
     if res is None or getattr(res, "txts", None) is None or res.boxes is None:
         return []
     out: list[OcrLine] = []
@@ -736,18 +742,23 @@ class PageResult:
     table: bool          # the page holds (or was read as) a statistical table
 
 
-def classify(pdf, index: int) -> tuple[bool, float, object]:
-    """(has a ruled table, skew angle, low-resolution image) of one page."""
+def _straight(pdf, index: int, dpi: float, angle: float | None = None):
+    """A page rendered at ``dpi`` and turned straight: (image, skew angle)."""
     page = pdf[index]
     try:
-        gray = render_gray(page, LOW_DPI)
+        gray = render_gray(page, dpi)
     finally:
         page.close()
-    dark = dark_mask(gray)
-    angle = skew_angle(dark)
-    straight = _deskewed(gray, angle)
+    if angle is None:
+        angle = skew_angle(dark_mask(gray))
+    return _deskewed(gray, angle), angle
+
+
+def classify(pdf, index: int) -> tuple[bool, float]:
+    """(has a ruled table, skew angle) of one page, from a low-resolution image."""
+    straight, angle = _straight(pdf, index, LOW_DPI)
     hs, vs = ruling(dark_mask(straight), LOW_DPI)
-    return is_table_page(find_tables(hs, vs, LOW_DPI)), angle, straight
+    return is_table_page(find_tables(hs, vs, LOW_DPI)), angle
 
 
 def read_table_page(pdf, index: int, angle: float, table_base: int) -> list[Row]:
@@ -775,43 +786,50 @@ def read_pages(pdf, indices: list[int], sha256: str, markers: tuple[str, ...],
         report_progress(progress, len(indices), len(indices), "已从缓存读取文字识别结果")
         return cached
     engine()                                   # fail early (missing extra) before any work
-    total = len(indices)
+    n = len(indices)
     # 1. Find the table pages (cheap: ruling lines on a low-resolution image).
-    plan: dict[int, tuple[bool, float, object]] = {}
+    plan: dict[int, tuple[bool, float]] = {}
     for k, i in enumerate(indices):
         check_cancelled(cancel)
-        report_progress(progress, k, total * 2, f"正在查找表格页：第 {i + 1} 页")
+        report_progress(progress, k, 2 * n, f"正在查找表格页：第 {i + 1} 页")
         plan[i] = classify(pdf, i)
-    tables_first = sorted(indices, key=lambda i: (not plan[i][0], i))
+    ruled_pages = [i for i in indices if plan[i][0]]
     log.info("scanned pages %s; ruled table pages %s", [i + 1 for i in indices],
-             [i + 1 for i in indices if plan[i][0]])
-    # 2. OCR: table pages at full resolution, the others at low resolution.
+             [i + 1 for i in ruled_pages])
+    order = ruled_pages + [i for i in indices if not plan[i][0]]
     out: dict[int, PageResult] = {}
-    for k, i in enumerate(tables_first):
+    if n - len(ruled_pages) > MAX_TEXT_PAGES:
+        keep = set(indices[:3]) | set(indices[-3:]) | {j for i in ruled_pages for j in (i - 1, i + 1)}
+        for i in order:
+            if not plan[i][0] and i not in keep:
+                out[i] = PageResult([], False)          # not read: a long scan's middle
+        order = [i for i in order if i not in out]
+        log.info("long scan: OCR of %d of %d text pages", len(order) - len(ruled_pages),
+                 n - len(ruled_pages))
+    # 2. OCR: table pages at full resolution, the others at low resolution.
+    steps = n + len(order)
+    for k, i in enumerate(order):
         check_cancelled(cancel)
-        ruled, angle, low = plan[i]
+        ruled, angle = plan[i]
         what = "表格页" if ruled else "文字页"
-        report_progress(progress, total + k, total * 2, f"正在识别扫描件第 {i + 1} 页（{what}，{k + 1}/{total}）…")
+        report_progress(progress, n + k, steps,
+                        f"正在识别扫描件第 {i + 1} 页（{what}，{k + 1}/{len(order)}）…")
         if ruled:
-            rows = read_table_page(pdf, i, angle, 1000 + 100 * i)
-            out[i] = PageResult(rows, True)
+            out[i] = PageResult(read_table_page(pdf, i, angle, 1000 + 100 * i), True)
             continue
+        low, _ = _straight(pdf, i, LOW_DPI, angle)
         lines = run_ocr(low, pieces=False)
         frame = _Frame(angle, low.shape[1], low.shape[0], LOW_DPI)
-        norm = normalize_label("".join(l.text for l in lines))
+        norm = normalize_label("".join(line.text for line in lines))
         if sum(1 for m in markers if m in norm) >= min_markers:
-            # Table words without ruling lines: read again, sharper, cell by cell.
-            page = pdf[i]
-            try:
-                gray = _deskewed(render_gray(page, FULL_DPI), angle)
-            finally:
-                page.close()
+            # Table words without ruling lines: read again, sharper, one cell per OCR box.
+            gray, _ = _straight(pdf, i, FULL_DPI, angle)
             lines = run_ocr(gray, pieces=False)
             frame = _Frame(angle, gray.shape[1], gray.shape[0], FULL_DPI)
             out[i] = PageResult(line_rows(lines, frame, i + 1, cells=True), True)
         else:
             out[i] = PageResult(line_rows(lines, frame, i + 1), False)
-    report_progress(progress, total * 2, total * 2, "文字识别完成")
+    report_progress(progress, steps, steps, "文字识别完成")
     cache_store(sha256, out)
     return out
 
