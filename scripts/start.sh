@@ -12,8 +12,10 @@ fi
 echo "没有图形显示环境：改为在命令行检查样例报告。"
 mkdir -p gxaudit-output
 set +e
-.venv/bin/gxaudit check "$sample" | tee gxaudit-output/sample-check.txt
+.venv/bin/gxaudit check "$sample" --xlsx gxaudit-output/sample-review.xlsx \
+    --summary gxaudit-output/sample-summary.pdf | tee gxaudit-output/sample-check.txt
 .venv/bin/gxaudit check "$sample" --json > gxaudit-output/sample-check.json
 set -e
 echo
-echo "结果已写入：$(pwd)/gxaudit-output/（sample-check.txt、sample-check.json）"
+echo "结果已写入：$(pwd)/gxaudit-output/（问题清单 sample-check.txt、JSON sample-check.json、"
+echo "          审核工作簿 sample-review.xlsx、审核摘要 sample-summary.pdf）"
