@@ -383,33 +383,38 @@ def _cross_t2_message(report: Report, ev: Evaluation, cells: dict) -> str:
 # Rules that need code
 # ---------------------------------------------------------------------------
 
-def _nn_findings(report: Report) -> list[Finding]:
-    out = []
+def _template_cells(report: Report):
+    """Every cell of the report's template: (table, row, column, key, cell or None)."""
     for t in formats.TABLES:
         lay = report.layouts.of(t)
         for row in lay.all_rows():
             for col in lay.row_columns(row.key):
                 key = f"{t}.{row.key}.{col.key}"
-                c = report.cells.get(key)
-                if c is None or not c.known:
-                    continue
-                v = c.value
-                bad = None
-                if col.kind == "amount":
-                    if v < 0:
-                        bad = "金额不应为负数"
-                elif col.kind == "signed":
-                    if not float(v).is_integer():
-                        bad = "应为整数"
-                elif v < 0:
-                    bad = "件数不应为负数"
-                elif not float(v).is_integer():
-                    bad = "件数应为整数"
-                if bad:
-                    rule = {"t2": "T2-NN", "t3": "T3-NN", "t4": "T4-NN"}[t]
-                    out.append(Finding(rule, ERROR, [key],
-                                       f"{formats.TABLE_NAMES[t]}{row.short or row.label}·{col.label}："
-                                       f"{bad}（填 {fmt_number(v)}）", actual=_clean(v)))
+                yield t, row, col, key, report.cells.get(key)
+
+
+def _nn_findings(report: Report) -> list[Finding]:
+    out = []
+    for t, row, col, key, c in _template_cells(report):
+        if c is None or not c.known:
+            continue
+        v = c.value
+        bad = None
+        if col.kind == "amount":
+            if v < 0:
+                bad = "金额不应为负数"
+        elif col.kind == "signed":
+            if not float(v).is_integer():
+                bad = "应为整数"
+        elif v < 0:
+            bad = "件数不应为负数"
+        elif not float(v).is_integer():
+            bad = "件数应为整数"
+        if bad:
+            rule = {"t2": "T2-NN", "t3": "T3-NN", "t4": "T4-NN"}[t]
+            out.append(Finding(rule, ERROR, [key],
+                               f"{formats.TABLE_NAMES[t]}{row.short or row.label}·{col.label}："
+                               f"{bad}（填 {fmt_number(v)}）", actual=_clean(v)))
     return out
 
 
@@ -530,30 +535,25 @@ def _ocr_doubt(cell) -> bool:
 def _ocr_findings(report: Report, evals: list[Evaluation]) -> list[Finding]:
     """Cells of a scan whose OCR reading is in doubt, one finding each, with the score."""
     out = []
-    for t in formats.TABLES:
-        lay = report.layouts.of(t)
-        for row in lay.all_rows():
-            for col in lay.row_columns(row.key):
-                key = f"{t}.{row.key}.{col.key}"
-                c = report.cells.get(key)
-                if c is None or not _ocr_doubt(c):
-                    continue
-                where = f"{formats.TABLE_NAMES[t]}{row.short or row.label}·{col.label}"
-                score = f"{c.confidence:.2f}"
-                suspect = suggested = None
-                if c.status == UNREADABLE and c.raw:
-                    msg = f"{where}：文字识别置信度 {score}，读作“{c.raw}”，未采用，请对照原文填写"
-                elif c.status == UNREADABLE:
-                    msg = f"{where}：扫描件中该格有字迹，但文字识别未能读出，请对照原文填写"
-                else:
-                    msg = f"{where}：文字识别置信度 {score}，读作“{c.raw}”，请对照原文核对"
-                if c.status == UNREADABLE:
-                    v = implied_value(CellView.of(report), key, evals)
-                    if v is not None:
-                        suspect, suggested = key, v
-                        msg += f"；按勾稽关系应为 {fmt_number(v)}"
-                out.append(Finding("F-OCR", WARNING, [key], msg, actual=c.value, suspect=suspect,
-                                   suggested=suggested, detail={"confidence": c.confidence}))
+    for t, row, col, key, c in _template_cells(report):
+        if c is None or not _ocr_doubt(c):
+            continue
+        where = f"{formats.TABLE_NAMES[t]}{row.short or row.label}·{col.label}"
+        score = f"{c.confidence:.2f}"
+        suspect = suggested = None
+        if c.status == UNREADABLE and c.raw:
+            msg = f"{where}：文字识别置信度 {score}，读作“{c.raw}”，未采用，请对照原文填写"
+        elif c.status == UNREADABLE:
+            msg = f"{where}：扫描件中该格有字迹，但文字识别未能读出，请对照原文填写"
+        else:
+            msg = f"{where}：文字识别置信度 {score}，读作“{c.raw}”，请对照原文核对"
+        if c.status == UNREADABLE:
+            v = implied_value(CellView.of(report), key, evals)
+            if v is not None:
+                suspect, suggested = key, v
+                msg += f"；按勾稽关系应为 {fmt_number(v)}"
+        out.append(Finding("F-OCR", WARNING, [key], msg, actual=c.value, suspect=suspect,
+                           suggested=suggested, detail={"confidence": c.confidence}))
     return out
 
 

@@ -17,6 +17,7 @@ from gxaudit.core.model import ReportError
 from gxaudit.core.reconstruct import section_of
 from gxaudit.core.text import normalize_label
 from tests.conftest import CORPUS, ROOT, require
+from tests.pdfwriter import pdf_from_streams
 
 T3 = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org",
       "total"]
@@ -289,33 +290,9 @@ def test_owner_password_only_pdf_is_read(tmp_path):
 
 def _text_pdf(pages: int, lines_per_page: int = 30) -> bytes:
     """A plain PDF (Helvetica text, no tables) written by hand."""
-    objs: list[bytes] = []
-    kids = []
-    font_id = 3
-    objs.append(b"<< /Type /Catalog /Pages 2 0 R >>")
-    objs.append(b"")  # pages, filled below
-    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-    for n in range(pages):
-        body = b"BT /F1 11 Tf 50 800 Td 14 TL " + b"".join(
-            b"(Chapter %d line %d: nothing but prose here, no statistics.) '" % (n + 1, k)
-            for k in range(lines_per_page)) + b" ET"
-        objs.append(b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream")
-        content_id = len(objs)
-        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
-                    b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (content_id, font_id))
-        kids.append(len(objs))
-    objs[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (
-        pages, b" ".join(b"%d 0 R" % k for k in kids))
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    return pdf_from_streams([b"BT /F1 11 Tf 50 800 Td 14 TL " + b"".join(
+        b"(Chapter %d line %d: nothing but prose here, no statistics.) '" % (n + 1, k)
+        for k in range(lines_per_page)) + b" ET" for n in range(pages)])
 
 
 def test_300_pages_without_tables_fail_fast(tmp_path, monkeypatch):

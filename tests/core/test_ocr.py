@@ -24,6 +24,7 @@ from gxaudit.core.model import BLANK, OK, UNREADABLE, ReportError
 from gxaudit.core.rules import RULES, check
 from tests.conftest import CORPUS, ROOT, require
 from tests.core.scanmaker import make_mixed, make_scan
+from tests.pdfwriter import pdf_from_streams
 
 HONGZE_2023 = CORPUS / "jiangsu_huaian_hongze-district-gov_2023_annual-report.pdf"
 HONGZE_2024 = CORPUS / "jiangsu_huaian_hongze-district-gov_2024_annual-report.pdf"
@@ -229,29 +230,12 @@ def test_garbled_text_layer_is_recognised():
 def _garbage_overlay(pages: int) -> bytes:
     """A PDF whose pages carry only an invisible mojibake text layer (GBK bytes
     shown as Latin-1): what extraction sees of a broken font, drawn as nothing."""
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
-    kids = []
-    for _ in range(pages):
-        # 3 Tr: invisible text, as a broken font's layer is to the eye.
-        body = b"BT 3 Tr /F1 10 Tf 60 780 Td 14 TL " + b"".join(
-            b"(\xd5\xfe\xce\xf1\xd0\xc5\xcf\xa2\xb9\xab\xbf\xaa\xb9\xa4\xd7\xf7\xc4\xea\xb6\xc8) '"
-            for _ in range(20)) + b" ET"
-        objs.append(b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream")
-        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
-                    b"/Resources << /Font << /F1 3 0 R >> >> >>" % len(objs))
-        kids.append(len(objs))
-    objs[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (pages, b" ".join(b"%d 0 R" % k for k in kids))
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    # 3 Tr: invisible text, as a broken font's layer is to the eye.
+    body = b"BT 3 Tr /F1 10 Tf 60 780 Td 14 TL " + b"".join(
+        b"(\xd5\xfe\xce\xf1\xd0\xc5\xcf\xa2\xb9\xab\xbf\xaa\xb9\xa4\xd7\xf7\xc4\xea\xb6\xc8) '"
+        for _ in range(20)) + b" ET"
+    return pdf_from_streams([body] * pages, font=b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+                                                 b"/Encoding /WinAnsiEncoding >>")
 
 
 @needs_ocr
