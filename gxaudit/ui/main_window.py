@@ -680,12 +680,18 @@ class MainWindow(QMainWindow):
         self.review.set_prior(prior, how, "审核人选择" if how != "library" else "报告库匹配")
         self._changed([])
 
+    def library(self):
+        """The report library, one connection for the UI thread (None when unavailable)."""
+        if getattr(self, "_library", None) is None:
+            self._library = open_library()
+        return self._library
+
     def _fill_prior_menu(self) -> None:
         self.prior_menu.clear()
         if self.review is None:
             return
         from ..core.history import normalize_agency, similarity
-        lib = open_library()
+        lib = self.library()
         rep = self.review.report
         if lib is not None and rep.year:
             name = normalize_agency(rep.agency)
@@ -795,15 +801,13 @@ class MainWindow(QMainWindow):
     def _record_in_library(self) -> None:
         if self.review is None:
             return
-        lib = open_library()
+        lib = self.library()
         if lib is None:
             return
         try:
             lib.add(self.review.report, reviewed=True)
         except Exception:  # noqa: BLE001 - the review itself is already saved
             log.warning("could not update the report library", exc_info=True)
-        finally:
-            lib.close()
 
     # -- navigation ----------------------------------------------------------------
     def current_cell_key(self) -> str | None:
@@ -957,5 +961,8 @@ class MainWindow(QMainWindow):
             self._load_cancel.set()
         if self.operation is not None:
             self.operation.cancel()
+        if getattr(self, "_library", None) is not None:
+            self._library.close()
+            self._library = None
         super().closeEvent(ev)
 

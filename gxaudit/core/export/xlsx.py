@@ -340,20 +340,15 @@ def _summary_sheet(ws, review: Review, states: list[FindingState], stamp: str,
     r += 1
     put(ws, r, 1, "问题统计", bold=True, size=12)
     r += 1
-    put(ws, r, 1, "按严重程度", bold=True, fill=HEADER_FILL, border=True)
-    put(ws, r, 2, "个数", bold=True, fill=HEADER_FILL, border=True)
-    r += 1
-    for name, n in common.severity_counts(states).items():
-        put(ws, r, 1, name, border=True)
-        put(ws, r, 2, n, border=True, align="left")
+    for heading, counts in (("按严重程度", common.severity_counts(states)),
+                            ("按处理状态", common.status_counts(states))):
+        put(ws, r, 1, heading, bold=True, fill=HEADER_FILL, border=True)
+        put(ws, r, 2, "个数", bold=True, fill=HEADER_FILL, border=True)
         r += 1
-    put(ws, r, 1, "按处理状态", bold=True, fill=HEADER_FILL, border=True)
-    put(ws, r, 2, "个数", bold=True, fill=HEADER_FILL, border=True)
-    r += 1
-    for name, n in common.status_counts(states).items():
-        put(ws, r, 1, name, border=True)
-        put(ws, r, 2, n, border=True, align="left")
-        r += 1
+        for name, n in counts.items():
+            put(ws, r, 1, name, border=True)
+            put(ws, r, 2, n, border=True, align="left")
+            r += 1
     r += 1
     if prior is not None:
         from .charts import key_figures

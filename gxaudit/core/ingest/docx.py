@@ -137,23 +137,22 @@ def _int(s: str | None, default: int, lo: int, hi: int) -> int:
     return max(lo, min(hi, v))
 
 
-def _cells_of(tr):
-    """The w:tc of a row, looking through content controls and custom XML."""
-    for ch in tr:
+def _children(el, tag: str):
+    """The ``tag`` children of ``el``, looking through content controls and custom XML."""
+    for ch in el:
         name = _local(ch)
-        if name == "tc":
+        if name == tag:
             yield ch
         elif name in ("sdt", "customXml", "sdtContent"):
-            yield from _cells_of(ch)
+            yield from _children(ch, tag)
+
+
+def _cells_of(tr):
+    return _children(tr, "tc")
 
 
 def _rows_of(tbl):
-    for ch in tbl:
-        name = _local(ch)
-        if name == "tr":
-            yield ch
-        elif name in ("sdt", "customXml", "sdtContent"):
-            yield from _rows_of(ch)
+    return _children(tbl, "tr")
 
 
 class _Walker:
