@@ -104,3 +104,18 @@ def test_a_different_target_still_works(source, tmp_path):
     out = run("check", source, "--no-library", "--xlsx", tmp_path / "a.xlsx", "--summary", tmp_path / "a.pdf")
     assert out.returncode == 1, out.stderr
     assert (tmp_path / "a.xlsx").stat().st_size and (tmp_path / "a.pdf").stat().st_size
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes")
+@pytest.mark.parametrize("args", [("--json",), ()])
+def test_a_closed_pipe_ends_quietly(args):
+    """`gxaudit check … | head -1`: no traceback, no "Exception ignored"."""
+    cmd = f"{sys.executable} -m gxaudit check {SEED_000} --no-library {' '.join(args)} | head -c 1"
+    out = subprocess.run(["sh", "-c", cmd], capture_output=True, cwd=ROOT, timeout=120)
+    proc = subprocess.Popen([sys.executable, "-m", "gxaudit", "check", str(require(SEED_000)),
+                            "--no-library", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    proc.stdout.close()                          # the reader has gone before anything is written
+    err = proc.stderr.read().decode("utf-8", "replace")
+    proc.wait(timeout=120)
+    assert err == "", err
+    assert out.stderr == b"", out.stderr.decode("utf-8", "replace")
