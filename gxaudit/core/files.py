@@ -76,7 +76,8 @@ def _refuse_protected(path: str | os.PathLike) -> None:
         if src is None and ident is not None:
             src = _protected_ids.get(ident)
     if src is not None:
-        raise UnsafeTarget(f"不能写入 {os.fspath(path)}：它就是读取的源文件 {src}，已拒绝覆盖。")
+        also = "" if _resolved(path) == _resolved(src) else f"（与 {src} 是同一个文件）"
+        raise UnsafeTarget(f"不能写入 {os.fspath(path)}：它就是读取的源文件{also}，已拒绝覆盖。")
 
 
 def check_targets(outputs: dict[str, str | os.PathLike | None],
@@ -87,12 +88,13 @@ def check_targets(outputs: dict[str, str | os.PathLike | None],
     for i, (name, out) in enumerate(outs):
         for src in protected:
             if src and _same_file(out, src):
-                raise UnsafeTarget(f"{name} 指定的 {os.fspath(out)} 就是要读取的源文件 {os.fspath(src)}，"
+                also = "" if _resolved(out) == _resolved(src) else f"（与源文件 {os.fspath(src)} 是同一个文件）"
+                raise UnsafeTarget(f"{name}（{os.fspath(out)}）就是要读取的源文件{also}，"
                                    "已拒绝覆盖，请换一个文件名。")
         for other_name, other in outs[i + 1:]:
             if _same_file(out, other):
-                raise UnsafeTarget(f"{name} 和 {other_name} 指向同一个文件 {os.fspath(out)}，"
-                                   "请分别指定不同的文件名。")
+                raise UnsafeTarget(f"{name} 和 {other_name} 指向同一个文件（{os.fspath(out)}），"
+                                   "已拒绝写入，请分别指定不同的文件名。")
         _refuse_protected(out)
 
 

@@ -16,6 +16,7 @@ import math
 
 from .formats import FORMATS
 from .model import BLANK, EDITED, OK, PLACEHOLDER, UNREADABLE, ReportError
+from .text import printable
 
 REVIEW_SCHEMA = 1        # version written into every review file
 
@@ -81,41 +82,49 @@ REQUIRED = {id(SOURCE): ("path", "format"), id(REPORT): ("cells",), id(CELL): ("
 
 
 def _fail(where: str) -> None:
-    raise ReviewDamaged(f"审核记录的内容不完整或类型不对（{where or '整个文件'}）")
+    where = printable(where)[:120] or "整个文件"          # keys come from the damaged file
+    raise ReviewDamaged(f"审核记录的内容不完整或类型不对（{where}）")
 
 
 def _check(value, spec, where: str) -> None:
     if isinstance(spec, dict):
-        if not isinstance(value, dict):
-            _fail(where)
-        for name in REQUIRED.get(id(spec), ()):
-            if name not in value:
-                _fail(f"{where}.{name}".lstrip("."))
-        for name, sub in spec.items():
-            if name in value:
-                _check(value[name], sub, f"{where}.{name}".lstrip("."))
+        _check_fields(value, spec, where)
     elif isinstance(spec, tuple):
-        kind = spec[0]
-        if kind == "layouts":
-            ok = isinstance(value, dict) and all(
-                k in ("t2", "t3", "t4") and v in FORMATS for k, v in value.items())
-            if not ok:
-                _fail(where)
-        elif kind == "optional":
-            if value is not None:
-                _check(value, spec[1], where)
-        elif kind == "map":
-            if not isinstance(value, dict):
-                _fail(where)
-            for k, v in value.items():
-                _check(v, spec[1], f"{where}[{k}]")
-        elif kind == "list":
-            if not isinstance(value, list):
-                _fail(where)
-            for i, v in enumerate(value):
-                _check(v, spec[1], f"{where}[{i}]")
+        _check_container(value, spec, where)
     elif not spec(value):
         _fail(where)
+
+
+def _check_fields(value, spec: dict, where: str) -> None:
+    if not isinstance(value, dict):
+        _fail(where)
+    for name in REQUIRED.get(id(spec), ()):
+        if name not in value:
+            _fail(f"{where}.{name}".lstrip("."))
+    for name, sub in spec.items():
+        if name in value:
+            _check(value[name], sub, f"{where}.{name}".lstrip("."))
+
+
+def _check_container(value, spec: tuple, where: str) -> None:
+    kind = spec[0]
+    if kind == "optional":
+        if value is not None:
+            _check(value, spec[1], where)
+    elif kind == "layouts":
+        if not isinstance(value, dict) or not all(
+                k in ("t2", "t3", "t4") and v in FORMATS for k, v in value.items()):
+            _fail(where)
+    elif kind == "map":
+        if not isinstance(value, dict):
+            _fail(where)
+        for k, v in value.items():
+            _check(v, spec[1], f"{where}[{k}]")
+    elif kind == "list":
+        if not isinstance(value, list):
+            _fail(where)
+        for i, v in enumerate(value):
+            _check(v, spec[1], f"{where}[{i}]")
 
 
 def validate(data) -> dict:

@@ -636,7 +636,7 @@ class MainWindow(QMainWindow):
         sources = [rv.base.source.path, rv.prior.source.path if rv.prior is not None else None,
                    str(rv.path) if rv.path else None]
         try:
-            check_targets({"导出文件": path}, sources)
+            check_targets({"所选的导出文件": path}, sources)
         except UnsafeTarget as exc:
             return str(exc)
         return None
