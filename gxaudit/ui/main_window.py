@@ -28,6 +28,7 @@ from .workers import Operation
 
 log = logging.getLogger("gxaudit.ui")
 
+UI_LIBRARY_WAIT = 0.5      # seconds the UI thread may wait for a library locked elsewhere
 OPEN_FILTER = "报告文件 (*.pdf *.docx *.html *.htm *.txt *.md);;所有文件 (*)"
 
 
@@ -82,12 +83,13 @@ def _library_waiting(progress=None, cancel=None):
     return busy
 
 
-def open_library(busy=None, notes: list | None = None):
+def open_library(busy=None, notes: list | None = None, wait: float | None = None):
     """The report library, or None; a lock or damage is told through ``notes``
-    (the library file is never replaced for a lock)."""
+    (the library file is never replaced for a lock).  ``wait``: seconds to wait
+    for another process's lock (short on the UI thread)."""
     from ..core.history import Library, LibraryError
     try:
-        return Library(busy=busy)
+        return Library(busy=busy, wait=wait)
     except LibraryError as exc:
         log.warning("report library unavailable: %s", exc)
         if notes is not None:
@@ -729,7 +731,7 @@ class MainWindow(QMainWindow):
     def library(self):
         """The report library, one connection for the UI thread (None when unavailable)."""
         if getattr(self, "_library", None) is None:
-            self._library = open_library()
+            self._library = open_library(wait=UI_LIBRARY_WAIT)
         return self._library
 
     def _fill_prior_menu(self) -> None:
