@@ -31,7 +31,9 @@ from .text import (normalize_label, parse_value, split_trailing_values, strip_nu
 log = logging.getLogger("gxaudit.reconstruct")
 
 _HEADING = re.compile(r"^(?:#+)?[一二三四五六七八九十]+[、.,]")
-_GLUED_DIGITS = re.compile(r"(\d{2,})$")
+# Anchored at the end by the caller (a right strip), never searched: a search
+# for trailing digits restarts at every digit of a long run (quadratic).
+_GLUED_DIGITS = re.compile(r"\d{2,}")
 _LABEL_BUFFER_LINES = 2
 
 
@@ -475,13 +477,14 @@ def _place_headless_t2(builder: "_Builder", lay: TableLayout, row: Row) -> None:
 
 def _glued(norm: str, lay: TableLayout) -> tuple[formats.Row, str] | None:
     """A label with its digits glued on ("行政规范性文件693665")."""
-    m = _GLUED_DIGITS.search(norm)
-    if not m:
+    label = norm.rstrip("0123456789")
+    digits = norm[len(label):]
+    if not _GLUED_DIGITS.fullmatch(digits):
         return None
-    row = match_row(norm[: m.start()], lay.all_rows())
+    row = match_row(label, lay.all_rows())
     if row is None:
         return None
-    return row, m.group(1)
+    return row, digits
 
 
 def status_counts(report: Report) -> Counter:

@@ -32,6 +32,7 @@ _RADICALS = {
 # Glyph variants (mostly Japanese shinjitai) that OCR engines return.
 _VARIANTS = {"増": "增", "減": "减", "処": "处", "収": "收", "図": "图", "関": "关", "県": "县",
              "発": "发", "総": "总"}
+_FOLD = str.maketrans({**_RADICALS, **_VARIANTS})
 _QUOTES = dict.fromkeys(map(ord, "“”‘’\"'「」『』〝〞＂"), None)
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")",
                            "[": "(", "]": ")", "﹙": "(", "﹚": ")"})
@@ -47,8 +48,7 @@ def _t2s():
 def to_simplified(text: str) -> str:
     """繁→简 with OpenCC, after NFKC and the radical and glyph-variant maps."""
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(_RADICALS.get(ch, ch) for ch in text)
-    text = "".join(_VARIANTS.get(ch, ch) for ch in text)
+    text = text.translate(_FOLD)
     if any("\u4e00" <= ch <= "\u9fff" for ch in text):
         text = _t2s().convert(text)
     return text

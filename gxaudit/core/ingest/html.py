@@ -36,7 +36,7 @@ MAX_ROWSPAN = 1000
 MAX_DEPTH = 200            # element nesting kept in the tree
 MAX_CELLS = 200_000        # grid slots per table
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]{1,500}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030",
             "cp936": "gb18030", "hz-gb-2312": "gb18030", "big5": "big5hkscs",
             "x-x-big5": "big5hkscs", "iso-8859-1": "cp1252", "latin1": "cp1252",

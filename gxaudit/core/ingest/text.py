@@ -18,7 +18,9 @@ import re
 from ..document import Document, Row, Span
 from ..model import ReportError
 
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+# Bounded: an unclosed "[bookmark:" must not scan the rest of the text from
+# every occurrence (quadratic on a long line of them).
+_BOOKMARK = re.compile(r"\[bookmark:[^\]\n]{0,200}\]")
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
