@@ -282,7 +282,7 @@ def _put(cells: dict[str, Cell], key: str, span: Span) -> None:
     raw = span.text.strip()
     pv = parse_value(raw)
     status, value = pv.status, pv.value
-    reason = "内容不是数字" if pv.status == UNREADABLE else None
+    reason = (pv.reason or "内容不是数字") if pv.status == UNREADABLE else None
     if too_low(span.confidence) and status != UNREADABLE:
         # An OCR reading too weak to use: never guessed, shown with its score.
         status, value = UNREADABLE, None
@@ -383,6 +383,7 @@ def reconstruct(doc: Document) -> Report:
         agency=meta.agency, year=meta.year, template=template, published=meta.published,
         layouts=lay, title_year=meta.title_year, period_year=meta.period_year,
         sections={k: "\n".join(v) for k, v in raw_text.items()}, fingerprints=fp,
+        reading_notes=list(doc.notes),
     )
     builder = _Builder(report)
 

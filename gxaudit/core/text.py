@@ -85,12 +85,22 @@ _NUM = re.compile(
         \s*(?P<note>\(.*\)|（.*）)?\s*$""", re.X)
 
 
+# The largest magnitude a cell may hold: 10^15 is where a spreadsheet stops
+# keeping every digit, and far above any count or amount of a real report.
+# A larger number (10^400, 2^63) is that cell's problem, never the report's:
+# it is read as unreadable, so nothing downstream (rules, the SQLite library,
+# the workbook) ever sees a value that overflows.
+MAX_MAGNITUDE = 10 ** 15
+TOO_LARGE = "数值过大（超过 10^15），不是报告中可能出现的数字，需人工核对原文"
+
+
 @dataclass(frozen=True)
 class ParsedValue:
     value: int | float | None
     status: str               # ok · blank · placeholder · unreadable
     unit: str | None = None
     note: str | None = None
+    reason: str | None = None  # why an unreadable cell is unreadable, when it is not just text
 
 
 def parse_value(raw: str | None) -> ParsedValue:
@@ -112,10 +122,14 @@ def parse_value(raw: str | None) -> ParsedValue:
     if not m:
         return ParsedValue(None, "unreadable")
     num = m.group("num").replace(",", "")
+    if len(num.split(".", 1)[0]) > 16:      # checked on the text: no huge Decimal is made
+        return ParsedValue(None, "unreadable", reason=TOO_LARGE)
     try:
         dec = Decimal(num)
     except InvalidOperation:  # pragma: no cover - the regex admits only decimals
         return ParsedValue(None, "unreadable")
+    if abs(dec) >= MAX_MAGNITUDE:
+        return ParsedValue(None, "unreadable", reason=TOO_LARGE)
     if m.group("sign") in ("-", "−", "－"):
         dec = -dec
     value: int | float = int(dec) if dec == dec.to_integral_value() and "." not in num else float(dec)

@@ -151,5 +151,5 @@ def cases(seed: int = 11, flips: int = 4) -> list[tuple[str, str, bytes]]:
             made += pdf_cases(data, rng)
         else:
             made += text_cases(data, rng) + huge_cases(data)
-        out += [(f"{src.stem}.{name}", suffix, body) for name, body in made]
+        out += [(f"{src.name}.{name}", suffix, body) for name, body in made]
     return out
