@@ -574,7 +574,9 @@ def _reading_findings(report: Report) -> list[Finding]:
     and bytes the reader had to replace while decoding are said (a warning)."""
     out = [Finding("F-DECODE", WARNING, [], n.split("：", 1)[-1])
            for n in report.reading_notes if n.startswith(ENCODING_NOTE + "：")]
-    filled = [(k, c) for _, _, _, k, c in _template_cells(report) if c is not None and c.status != BLANK]
+    # Cells with something written in them; rows the reader did not find are F-ROWSET's.
+    filled = [(k, c) for _, _, _, k, c in _template_cells(report)
+              if c is not None and c.status != BLANK and (c.raw or "").strip()]
     bad = [k for k, c in filled if c.status == UNREADABLE]
     if len(bad) >= 5 and 2 * len(bad) > len(filled):
         out.append(Finding("F-UNREADABLE-MOST", ERROR, bad,

@@ -21,8 +21,8 @@ _MB = 1024 * 1024
 # (embedded fonts and images) but stay well under these.  Anything larger is
 # refused before it is read, which keeps a reading under 500 MB of memory.
 INPUT_LIMITS = {
-    "text": 5 * _MB,
-    "html": 10 * _MB,
+    "text": 4 * _MB,
+    "html": 4 * _MB,
     "docx": 50 * _MB,
     "xlsx": 50 * _MB,
     "pdf": 150 * _MB,
