@@ -26,7 +26,8 @@ from .document import Document, Row, Span
 from .formats import FORMAT_2019, FORMAT_2021, Layouts, TableLayout
 from .model import (BLANK, OK, PLACEHOLDER, UNREADABLE, Cell, Report, ReportError,
                     SourceInfo)
-from .text import (normalize_label, parse_value, split_trailing_values, strip_numbering)
+from .text import (looks_like_value, normalize_label, parse_value, split_trailing_values,
+                   strip_numbering)
 
 log = logging.getLogger("gxaudit.reconstruct")
 
@@ -77,7 +78,7 @@ def _split_row(row: Row) -> _ValueRow | None:
     last_label = -1
     for i, c in enumerate(cells):
         t = c.text.strip()
-        if t and parse_value(t).status not in (OK, PLACEHOLDER):
+        if t and not looks_like_value(t):
             last_label = i
     values = cells[last_label + 1:]
     blank_only = not any(v.text.strip() for v in values)

@@ -574,14 +574,16 @@ def _reading_findings(report: Report) -> list[Finding]:
     and bytes the reader had to replace while decoding are said (a warning)."""
     out = [Finding("F-DECODE", WARNING, [], n.split("：", 1)[-1])
            for n in report.reading_notes if n.startswith(ENCODING_NOTE + "：")]
-    # Cells with something written in them; rows the reader did not find are F-ROWSET's.
-    filled = [(k, c) for _, _, _, k, c in _template_cells(report)
-              if c is not None and c.status != BLANK and (c.raw or "").strip()]
-    bad = [k for k, c in filled if c.status == UNREADABLE]
-    if len(bad) >= 5 and 2 * len(bad) > len(filled):
+    cells = [(k, c) for _, _, _, k, c in _template_cells(report)]
+    known = sum(1 for _, c in cells if c is not None and c.known)
+    bad = [k for k, c in cells if c is None or c.status == UNREADABLE]
+    junk = sum(1 for k, c in cells if c is not None and c.status == UNREADABLE and (c.raw or "").strip())
+    # More cells hold text that is no number than hold a number, or hardly any
+    # number could be read at all (an excerpt of one table still has its numbers).
+    if (junk >= 5 and junk > known) or known < 0.1 * len(cells):
         out.append(Finding("F-UNREADABLE-MOST", ERROR, bad,
-                           f"统计表中有内容的 {len(filled)} 个单元格里有 {len(bad)} 个无法识读为数字，"
-                           "报告的表格基本无法核对，不能视为通过；请对照原文逐格核对或换用原始文件"))
+                           f"统计表的 {len(cells)} 个单元格中只有 {known} 个读出了数字，{junk} 个的内容无法识读为数字，"
+                           f"{len(bad) - junk} 个所在行未找到：报告的表格基本无法核对，不能视为通过，请对照原文核对"))
     return out
 
 

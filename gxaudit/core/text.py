@@ -63,8 +63,9 @@ def normalize_label(text: str) -> str:
     return _WS.sub("", text)
 
 
+# Bounded repetitions (no unbounded repeat inside another): linear on any line.
 _NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十]+\)|\d{1,2}[.、,)]|\(\d{1,2}\))+")
+    r"^(?:[一二三四五六七八九十]{1,4}[、.,]|\([一二三四五六七八九十]{1,4}\)|\d{1,2}[.、,)]|\(\d{1,2}\)){1,6}")
 
 
 def strip_numbering(norm: str) -> str:
@@ -140,8 +141,10 @@ def parse_value(raw: str | None) -> ParsedValue:
 
 
 def looks_like_value(raw: str | None) -> bool:
-    """True when a cell's text is a number (with unit or note) or a placeholder."""
-    return parse_value(raw).status in ("ok", "placeholder")
+    """True when a cell's text is a number (with unit or note) or a placeholder;
+    a number too large to hold is still a number (an unreadable value cell)."""
+    pv = parse_value(raw)
+    return pv.status in ("ok", "placeholder") or pv.reason == TOO_LARGE
 
 
 def split_trailing_values(line: str) -> tuple[str, list[str]]:

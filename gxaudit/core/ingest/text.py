@@ -21,7 +21,13 @@ from .encoding import decode_by_evidence
 # Bounded: an unclosed "[bookmark:" must not scan the rest of the text from
 # every occurrence (quadratic on a long line of them).
 _BOOKMARK = re.compile(r"\[bookmark:[^\]\n]{0,200}\]")
-_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_SEPARATOR_CHARS = frozenset("|:- \t")
+
+
+def _md_separator(line: str) -> bool:
+    """A Markdown table's rule line ("|---|:--:|"): only pipes, colons, dashes
+    and blanks, with a run of dashes.  No regex: linear by construction."""
+    return "--" in line and set(line) <= _MD_SEPARATOR_CHARS
 
 
 def decode(data: bytes) -> str:
@@ -68,7 +74,7 @@ def _plain_rows(lines: list[str], doc: Document) -> None:
         if not stripped:
             continue
         if stripped.startswith("|"):
-            if _MD_SEPARATOR.match(stripped):
+            if _md_separator(stripped):
                 continue
             inner = stripped[1:-1] if stripped.endswith("|") and len(stripped) > 1 else stripped[1:]
             cells = [Span(c.strip(), line=n) for c in inner.split("|")]
