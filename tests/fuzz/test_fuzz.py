@@ -36,7 +36,7 @@ def _run(tmp_path, case_list, argv_extra=()) -> tuple[list[str], collections.Cou
 def test_fuzz_fast(tmp_path, monkeypatch):
     from gxaudit.core.ingest import ocr
     monkeypatch.setattr(ocr, "available", lambda: False)
-    made = cases(seed=11, flips=4)
+    made = cases(seed=11, flips=3)
     assert len(made) >= 300
     problems, exits = _run(tmp_path, made, ("--no-library",))
     assert problems == []
@@ -45,11 +45,13 @@ def test_fuzz_fast(tmp_path, monkeypatch):
 
 
 def test_fuzz_library_huge_numbers(tmp_path):
-    """Huge numbers and mostly-unreadable tables also go into the report library."""
-    made = [c for c in cases(seed=11, flips=3) if "huge-number" in c[0] or "unreadable-most" in c[0]]
-    assert len(made) >= 20
+    """10^400 and 2^63 in the tables of real reports: read, checked and put
+    into the report library (no OverflowError in the rules or in SQLite)."""
+    made = [c for c in cases(seed=11, flips=3)
+            if c[0].endswith(("huge-number-400", "huge-number-2e63")) and not c[0].startswith("SOURCES")]
+    assert len(made) >= 10
     problems, exits = _run(tmp_path, made)
-    assert problems == [] and exits[2] == 0
+    assert problems == [] and set(exits) <= {0, 1}
 
 
 @pytest.mark.slow
