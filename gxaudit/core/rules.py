@@ -579,8 +579,9 @@ def _reading_findings(report: Report) -> list[Finding]:
     bad = [k for k, c in cells if c is None or c.status == UNREADABLE]
     junk = sum(1 for k, c in cells if c is not None and c.status == UNREADABLE and (c.raw or "").strip())
     # More cells hold text that is no number than hold a number, or hardly any
-    # number could be read at all (an excerpt of one table still has its numbers).
-    if (junk >= 5 and junk > known) or known < 0.1 * len(cells):
+    # number could be read where numbers belong (blank and placeholder cells are
+    # read, and F-BLANK's; an excerpt of one table still has its numbers).
+    if (junk >= 5 and junk > known) or known < 0.1 * (known + len(bad)):
         out.append(Finding("F-UNREADABLE-MOST", ERROR, bad,
                            f"统计表的 {len(cells)} 个单元格中只有 {known} 个读出了数字，{junk} 个的内容无法识读为数字，"
                            f"{len(bad) - junk} 个所在行未找到：报告的表格基本无法核对，不能视为通过，请对照原文核对"))
