@@ -52,6 +52,9 @@ class Document:
     sha256: str = ""
     pages: int | None = None
     rows: list[Row] = field(default_factory=list)
+    # What the reader had to tell the auditor (bytes replaced while decoding, …);
+    # reconstruction copies them into the report's reading notes.
+    notes: list[str] = field(default_factory=list)
 
     def line(self, text: str, page: int | None = None, bbox: BBox | None = None,
              line: int | None = None) -> None:

@@ -8,8 +8,12 @@ from dataclasses import dataclass
 from .document import Document
 from .text import to_simplified
 
+# Every repetition is bounded, so a search costs at most a constant per start
+# position (linear in the line); a real title is well under 60 characters a
+# part.  Title candidates are also cut to TITLE_MAX characters.
 _TITLE = re.compile(
-    r"(?P<pre>[^\d]*?)(?P<year>(?:19|20)\d{2})年度?(?P<mid>.*?)政府信息公开(?:工作)?年度?报告")
+    r"(?P<pre>[^\d]{0,60}?)(?P<year>(?:19|20)\d{2})年度?(?P<mid>.{0,60}?)政府信息公开(?:工作)?年度?报告")
+TITLE_MAX = 200
 _PERIOD = re.compile(r"统计(?:期限|周期|时间|区间|范围|时限)?(?:为|是|从|自)?(?P<year>(?:19|20)\d{2})年0?1月0?1日")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _CN_DATE = re.compile(r"(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月"
@@ -64,7 +68,7 @@ def extract(doc: Document, sections: dict[str, str]) -> Metadata:
     # Title: within the first lines, possibly broken over two lines.
     for i in range(min(len(compact), 20)):
         for cand in (compact[i], compact[i] + (compact[i + 1] if i + 1 < len(compact) else "")):
-            m = _TITLE.search(cand.lstrip("#"))
+            m = _TITLE.search(cand.lstrip("#")[:TITLE_MAX])
             if not m:
                 continue
             meta.title_year = int(m["year"])

@@ -122,6 +122,11 @@ class Finding:
         }
 
 
+# The head of a reading note about bytes that could not be decoded (see
+# ingest/encoding.py); the rules turn such a note into an F-DECODE finding.
+ENCODING_NOTE = "字符编码"
+
+
 class ReportError(Exception):
     """A file that cannot be read as a report.  The message is one clear
     Chinese sentence for the user (CLI: stderr and exit 2; GUI: a dialog)."""

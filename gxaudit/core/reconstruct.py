@@ -26,12 +26,15 @@ from .document import Document, Row, Span
 from .formats import FORMAT_2019, FORMAT_2021, Layouts, TableLayout
 from .model import (BLANK, OK, PLACEHOLDER, UNREADABLE, Cell, Report, ReportError,
                     SourceInfo)
-from .text import (normalize_label, parse_value, split_trailing_values, strip_numbering)
+from .text import (looks_like_value, normalize_label, parse_value, split_trailing_values,
+                   strip_numbering)
 
 log = logging.getLogger("gxaudit.reconstruct")
 
 _HEADING = re.compile(r"^(?:#+)?[一二三四五六七八九十]+[、.,]")
-_GLUED_DIGITS = re.compile(r"(\d{2,})$")
+# Anchored at the end by the caller (a right strip), never searched: a search
+# for trailing digits restarts at every digit of a long run (quadratic).
+_GLUED_DIGITS = re.compile(r"\d{2,}")
 _LABEL_BUFFER_LINES = 2
 
 
@@ -75,7 +78,7 @@ def _split_row(row: Row) -> _ValueRow | None:
     last_label = -1
     for i, c in enumerate(cells):
         t = c.text.strip()
-        if t and parse_value(t).status not in (OK, PLACEHOLDER):
+        if t and not looks_like_value(t):
             last_label = i
     values = cells[last_label + 1:]
     blank_only = not any(v.text.strip() for v in values)
@@ -280,7 +283,7 @@ def _put(cells: dict[str, Cell], key: str, span: Span) -> None:
     raw = span.text.strip()
     pv = parse_value(raw)
     status, value = pv.status, pv.value
-    reason = "内容不是数字" if pv.status == UNREADABLE else None
+    reason = (pv.reason or "内容不是数字") if pv.status == UNREADABLE else None
     if too_low(span.confidence) and status != UNREADABLE:
         # An OCR reading too weak to use: never guessed, shown with its score.
         status, value = UNREADABLE, None
@@ -381,6 +384,7 @@ def reconstruct(doc: Document) -> Report:
         agency=meta.agency, year=meta.year, template=template, published=meta.published,
         layouts=lay, title_year=meta.title_year, period_year=meta.period_year,
         sections={k: "\n".join(v) for k, v in raw_text.items()}, fingerprints=fp,
+        reading_notes=list(doc.notes),
     )
     builder = _Builder(report)
 
@@ -475,13 +479,14 @@ def _place_headless_t2(builder: "_Builder", lay: TableLayout, row: Row) -> None:
 
 def _glued(norm: str, lay: TableLayout) -> tuple[formats.Row, str] | None:
     """A label with its digits glued on ("行政规范性文件693665")."""
-    m = _GLUED_DIGITS.search(norm)
-    if not m:
+    label = norm.rstrip("0123456789")
+    digits = norm[len(label):]
+    if not _GLUED_DIGITS.fullmatch(digits):
         return None
-    row = match_row(norm[: m.start()], lay.all_rows())
+    row = match_row(label, lay.all_rows())
     if row is None:
         return None
-    return row, m.group(1)
+    return row, digits
 
 
 def status_counts(report: Report) -> Counter:

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from . import formats
 from .confidence import doubtful
 from .formats import FORMAT_2019, FORMAT_2021, T3_PART_COLUMNS, T4_PART_COLUMNS
-from .model import (BLANK, EDITED, ERROR, INFO, PLACEHOLDER, UNREADABLE, WARNING, Finding, Report)
+from .model import (BLANK, EDITED, ENCODING_NOTE, ERROR, INFO, PLACEHOLDER, UNREADABLE, WARNING,
+                    Finding, Report)
 from .text import fmt_number
 
 RULESET_VERSION = "2026.1"
@@ -58,6 +59,9 @@ RULES: dict[str, RuleInfo] = {r.id: r for r in (
     RuleInfo("F-BLANK", WARNING, "空白单元格", "统计表中不应留空，无数据应填 0"),
     RuleInfo("F-PLACEHOLDER", WARNING, "占位符", "统计表中以“/”“—”等代替数字"),
     RuleInfo("F-UNREADABLE", WARNING, "无法识读", "单元格内容无法识读为数字，需人工核对原文"),
+    RuleInfo("F-UNREADABLE-MOST", ERROR, "表格大多无法识读",
+             "统计表中有内容的单元格过半无法识读为数字，报告无法核对，不能视为通过"),
+    RuleInfo("F-DECODE", WARNING, "字符编码", "文件中有字节无法按其字符编码解码，已替换，相关文字需对照原文核对"),
     RuleInfo("F-OCR", WARNING, "文字识别存疑", "扫描件中识别置信度低或有字迹未能识别的单元格，需对照原文核对"),
     RuleInfo("F-FEE", WARNING, "信息处理费", "2021年版格式要求在“其他需要报告的事项”中说明信息处理费收取情况"),
     RuleInfo("D-YEAR", WARNING, "报告年度", "标题年度与统计期限年度应一致"),
@@ -565,6 +569,25 @@ def _cell_col_label(row: str, key: str, lay: formats.TableLayout) -> str:
     return col
 
 
+def _reading_findings(report: Report) -> list[Finding]:
+    """A report whose tables are mostly unreadable is never "passed" (an error),
+    and bytes the reader had to replace while decoding are said (a warning)."""
+    out = [Finding("F-DECODE", WARNING, [], n.split("：", 1)[-1])
+           for n in report.reading_notes if n.startswith(ENCODING_NOTE + "：")]
+    cells = [(k, c) for _, _, _, k, c in _template_cells(report)]
+    known = sum(1 for _, c in cells if c is not None and c.known)
+    bad = [k for k, c in cells if c is None or c.status == UNREADABLE]
+    junk = sum(1 for k, c in cells if c is not None and c.status == UNREADABLE and (c.raw or "").strip())
+    # More cells hold text that is no number than hold a number, or hardly any
+    # number could be read where numbers belong (blank and placeholder cells are
+    # read, and F-BLANK's; an excerpt of one table still has its numbers).
+    if (junk >= 5 and junk > known) or known < 0.1 * (known + len(bad)):
+        out.append(Finding("F-UNREADABLE-MOST", ERROR, bad,
+                           f"统计表的 {len(cells)} 个单元格中只有 {known} 个读出了数字，{junk} 个的内容无法识读为数字，"
+                           f"{len(bad) - junk} 个所在行未找到：报告的表格基本无法核对，不能视为通过，请对照原文核对"))
+    return out
+
+
 def _fee_findings(report: Report) -> list[Finding]:
     if report.template != FORMAT_2021 or report.year is None or report.year < 2021:
         return []
@@ -645,6 +668,7 @@ def check(report: Report, prior: Report | None = None) -> list[Finding]:
     findings += _format_findings(report)
     findings += _cell_state_findings(report, evals)
     findings += _ocr_findings(report, evals)
+    findings += _reading_findings(report)
     findings += _fee_findings(report)
     findings += _date_findings(report)
     order = {k: i for i, k in enumerate(report.cells)}

@@ -32,6 +32,7 @@ _RADICALS = {
 # Glyph variants (mostly Japanese shinjitai) that OCR engines return.
 _VARIANTS = {"増": "增", "減": "减", "処": "处", "収": "收", "図": "图", "関": "关", "県": "县",
              "発": "发", "総": "总"}
+_FOLD = str.maketrans({**_RADICALS, **_VARIANTS})
 _QUOTES = dict.fromkeys(map(ord, "“”‘’\"'「」『』〝〞＂"), None)
 _BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")",
                            "[": "(", "]": ")", "﹙": "(", "﹚": ")"})
@@ -58,8 +59,7 @@ def printable(text: object) -> str:
 def to_simplified(text: str) -> str:
     """繁→简 with OpenCC, after NFKC and the radical and glyph-variant maps."""
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(_RADICALS.get(ch, ch) for ch in text)
-    text = "".join(_VARIANTS.get(ch, ch) for ch in text)
+    text = text.translate(_FOLD)
     if any("\u4e00" <= ch <= "\u9fff" for ch in text):
         text = _t2s().convert(text)
     return text
@@ -74,8 +74,9 @@ def normalize_label(text: str) -> str:
     return _WS.sub("", text)
 
 
+# Bounded repetitions (no unbounded repeat inside another): linear on any line.
 _NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十]+\)|\d{1,2}[.、,)]|\(\d{1,2}\))+")
+    r"^(?:[一二三四五六七八九十]{1,4}[、.,]|\([一二三四五六七八九十]{1,4}\)|\d{1,2}[.、,)]|\(\d{1,2}\)){1,6}")
 
 
 def strip_numbering(norm: str) -> str:
@@ -96,12 +97,22 @@ _NUM = re.compile(
         \s*(?P<note>\(.*\)|（.*）)?\s*$""", re.X)
 
 
+# The largest magnitude a cell may hold: 10^15 is where a spreadsheet stops
+# keeping every digit, and far above any count or amount of a real report.
+# A larger number (10^400, 2^63) is that cell's problem, never the report's:
+# it is read as unreadable, so nothing downstream (rules, the SQLite library,
+# the workbook) ever sees a value that overflows.
+MAX_MAGNITUDE = 10 ** 15
+TOO_LARGE = "数值过大（超过 10^15），不是报告中可能出现的数字，需人工核对原文"
+
+
 @dataclass(frozen=True)
 class ParsedValue:
     value: int | float | None
     status: str               # ok · blank · placeholder · unreadable
     unit: str | None = None
     note: str | None = None
+    reason: str | None = None  # why an unreadable cell is unreadable, when it is not just text
 
 
 def parse_value(raw: str | None) -> ParsedValue:
@@ -123,10 +134,14 @@ def parse_value(raw: str | None) -> ParsedValue:
     if not m:
         return ParsedValue(None, "unreadable")
     num = m.group("num").replace(",", "")
+    if len(num.split(".", 1)[0]) > 16:      # checked on the text: no huge Decimal is made
+        return ParsedValue(None, "unreadable", reason=TOO_LARGE)
     try:
         dec = Decimal(num)
     except InvalidOperation:  # pragma: no cover - the regex admits only decimals
         return ParsedValue(None, "unreadable")
+    if abs(dec) >= MAX_MAGNITUDE:
+        return ParsedValue(None, "unreadable", reason=TOO_LARGE)
     if m.group("sign") in ("-", "−", "－"):
         dec = -dec
     value: int | float = int(dec) if dec == dec.to_integral_value() and "." not in num else float(dec)
@@ -137,8 +152,10 @@ def parse_value(raw: str | None) -> ParsedValue:
 
 
 def looks_like_value(raw: str | None) -> bool:
-    """True when a cell's text is a number (with unit or note) or a placeholder."""
-    return parse_value(raw).status in ("ok", "placeholder")
+    """True when a cell's text is a number (with unit or note) or a placeholder;
+    a number too large to hold is still a number (an unreadable value cell)."""
+    pv = parse_value(raw)
+    return pv.status in ("ok", "placeholder") or pv.reason == TOO_LARGE
 
 
 def split_trailing_values(line: str) -> tuple[str, list[str]]:

@@ -15,7 +15,21 @@ from ..model import ReportError
 
 log = logging.getLogger("gxaudit.ingest")
 
-MAX_BYTES = 200 * 1024 * 1024
+_MB = 1024 * 1024
+# The largest file each reader accepts (README "支持的输入").  Real reports are
+# tens of KB to a few MB as text or HTML; PDFs and Word files run larger
+# (embedded fonts and images) but stay well under these.  Anything larger is
+# refused before it is read, which keeps a reading under 500 MB of memory.
+INPUT_LIMITS = {
+    "text": 4 * _MB,
+    "html": 4 * _MB,
+    "docx": 50 * _MB,
+    "xlsx": 50 * _MB,
+    "pdf": 150 * _MB,
+}
+KIND_NAMES = {"text": "文本文件", "html": "网页（HTML）文件", "docx": "Word 文件",
+              "xlsx": "工作簿", "pdf": "PDF 文件"}
+MAX_BYTES = max(INPUT_LIMITS.values())
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".csv", ".tsv")
 
 
@@ -42,6 +56,13 @@ def sniff(path: str, head: bytes) -> str:
     return "text"
 
 
+def _check_size(kind: str, size: int) -> None:
+    limit = INPUT_LIMITS[kind]
+    if size > limit:
+        raise ReportError(f"{KIND_NAMES[kind]}过大（{size / _MB:.1f} MB），超过该格式 {limit // _MB} MB 的上限；"
+                          "年度报告通常只有几 MB，请确认选择的是报告原文件。")
+
+
 def read_document(path: str) -> Document:
     if not os.path.exists(path):
         raise ReportError(f"找不到文件：{path}")
@@ -50,15 +71,15 @@ def read_document(path: str) -> Document:
     size = os.path.getsize(path)
     if size == 0:
         raise ReportError("文件是空的（0 字节）。")
-    if size > MAX_BYTES:
-        raise ReportError(f"文件过大（{size // (1024 * 1024)} MB），超过 {MAX_BYTES // (1024 * 1024)} MB 的上限。")
     try:
         with open(path, "rb") as fh:
+            kind = sniff(path, fh.read(8192))
+            _check_size(kind, size)
+            fh.seek(0)
             data = fh.read()
     except OSError as exc:
         raise ReportError(f"无法读取文件：{exc.strerror or exc}") from exc
     sha = hashlib.sha256(data).hexdigest()
-    kind = sniff(path, data[:8192])
     log.info("reading %s as %s (%d bytes)", path, kind, size)
     if kind == "text":
         from .text import read_text

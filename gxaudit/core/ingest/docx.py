@@ -18,6 +18,7 @@ import io
 import logging
 import posixpath
 import zipfile
+import zlib
 
 from ..document import Document, Row, Span
 from ..model import ReportError
@@ -41,6 +42,17 @@ def _q(tag: str) -> str:
     return _W + tag
 
 
+def _read_rels(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The package relationships; a damaged entry (bad CRC, broken deflate
+    stream) reads as absent, so the main part is looked for by its usual name."""
+    try:
+        return zf.read(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+            RuntimeError) as exc:
+        log.info("damaged _rels/.rels (%s); looking for word/document.xml", exc)
+        raise ReportError("damaged relationships") from exc
+
+
 def _main_part(zf: zipfile.ZipFile) -> str:
     """The name of the main document part, from the package relationships."""
     names = set(zf.namelist())
@@ -50,7 +62,7 @@ def _main_part(zf: zipfile.ZipFile) -> str:
         info = None
     if info is not None and info.file_size <= 1024 * 1024:
         try:
-            rels = _parse_xml(zf.read(info))
+            rels = _parse_xml(_read_rels(zf, info))
             for rel in rels:
                 if str(rel.get("Type", "")).endswith(_OFFICE_DOC):
                     target = rel.get("Target", "").lstrip("/")
@@ -251,10 +263,8 @@ def read_docx(path: str, data: bytes, sha256: str) -> Document:
                 xml = fh.read(MAX_PART_BYTES + 1)
         except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
             raise ReportError("Word 文件已损坏或不完整，无法解压文档正文。") from exc
-        except MemoryError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - zlib.error and friends
-            raise ReportError("Word 文件已损坏，无法解压文档正文。") from exc
+        except zlib.error as exc:
+            raise ReportError("Word 文件已损坏：文档正文的压缩数据无法解开（文件可能被截断或改动）。") from exc
         if len(xml) > MAX_PART_BYTES:
             raise ReportError("Word 文档正文过大，已拒绝打开。")
     root = _parse_xml(xml)

@@ -27,7 +27,8 @@ import re
 from html.parser import HTMLParser
 
 from ..document import Document, Row, Span
-from ..model import ReportError
+from ..model import ENCODING_NOTE, ReportError
+from .encoding import decode_by_evidence, strict
 
 log = logging.getLogger("gxaudit.ingest.html")
 
@@ -36,7 +37,7 @@ MAX_ROWSPAN = 1000
 MAX_DEPTH = 200            # element nesting kept in the tree
 MAX_CELLS = 200_000        # grid slots per table
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]{1,500}?charset\s{0,20}=\s{0,20}["']?\s{0,20}([A-Za-z0-9_\-:.]{1,60})""", re.I)
 _ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030",
             "cp936": "gb18030", "hz-gb-2312": "gb18030", "big5": "big5hkscs",
             "x-x-big5": "big5hkscs", "iso-8859-1": "cp1252", "latin1": "cp1252",
@@ -176,35 +177,38 @@ class _TreeBuilder(HTMLParser):
             self.cur.children.append(data)
 
 
+# Declarations a browser ignores in a page's <meta>: a page read as bytes is
+# never UTF-16/32 once it reached <meta>, and UTF-7 is refused for safety.
+_IGNORED = ("utf-16", "utf-32", "utf-7", "ucs-2", "ucs-4")
+
+
 def decode(data: bytes) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
-    tried = []
+    return decode_page(data).text
+
+
+def decode_page(data: bytes):
+    """The page's text: a BOM, else the declared charset when the bytes fit
+    it, else by evidence (encoding.py).  A declared charset that is unknown
+    or does not fit becomes a reading note, never an error."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode_by_evidence(data)
     m = _META_CHARSET.search(data[:16384])
-    if m:
-        name = m.group(1).decode("ascii", "ignore").lower()
-        name = _ALIASES.get(name, name)
-        try:
-            codecs.lookup(name)
-        except LookupError:
-            name = ""
-        if name:
-            tried.append(name)
-            try:
-                return data.decode(name)
-            except UnicodeDecodeError:
-                log.info("declared charset %s does not fit the bytes; trying others", name)
-    for enc in ("utf-8", "gb18030"):
-        if enc in tried:
-            continue
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    # Mostly GBK with a few broken bytes: keep what can be read.
-    return data.decode("gb18030", errors="replace")
+    declared = m.group(1).decode("ascii", "ignore").lower() if m else ""
+    name = _ALIASES.get(declared, declared)
+    try:
+        name = codecs.lookup(name).name if name else ""
+    except LookupError:
+        name = ""
+    if name and not name.startswith(_IGNORED):
+        got = strict(data, name)
+        if got is not None:
+            return got
+        log.info("declared charset %s does not fit the bytes; deciding by content", name)
+    decoded = decode_by_evidence(data)
+    if declared and (not name or name.startswith(_IGNORED)):
+        decoded.declared_note = (f"{ENCODING_NOTE}：网页声明的字符编码“{declared[:40]}”无法使用，"
+                                 f"已按内容判断为 {decoded.encoding.upper()}")
+    return decoded
 
 
 def _clean(text: str) -> str:
@@ -369,7 +373,8 @@ class _Walker:
 
 
 def read_html(path: str, data: bytes, sha256: str) -> Document:
-    text = decode(data)
+    decoded = decode_page(data)
+    text = decoded.text
     builder = _TreeBuilder()
     try:
         builder.feed(text)
@@ -377,6 +382,7 @@ def read_html(path: str, data: bytes, sha256: str) -> Document:
     except (AssertionError, ValueError) as exc:  # html.parser on hopeless markup
         raise ReportError("网页文件的结构已损坏，无法解析。") from exc
     doc = Document(kind="html", path=path, sha256=sha256, pages=None)
+    doc.notes += [n for n in (getattr(decoded, "declared_note", None), decoded.note) if n]
     walker = _Walker(doc)
     walker.flow(builder.root)
     walker.flush()

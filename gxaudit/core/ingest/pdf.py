@@ -266,6 +266,20 @@ def garbled(text: str) -> bool:
     return (bad + symbols) / n > 0.3
 
 
+def _damaged_page_errors() -> tuple[type[BaseException], ...]:
+    """What pdfminer (under pdfplumber) raises on a damaged page: its own
+    parser errors, pdfplumber's wrapper, and the plain errors a broken
+    content stream or font provokes (zlib, struct, unpacking, indexing)."""
+    import struct
+    import zlib
+
+    from pdfminer.pdftypes import PDFException
+    from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
+    return (PdfminerException, PDFException, PSException, ValueError, KeyError, TypeError,
+            IndexError, AttributeError, AssertionError, struct.error, zlib.error, RecursionError)
+
+
 def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) -> Document:
     from .progress import current
     progress, cancel = current(progress, cancel)
@@ -316,8 +330,8 @@ def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) ->
         import pdfplumber
         # pdfminer warns on stderr about harmless font quirks ("Could not get FontBBox").
         logging.getLogger("pdfminer").setLevel(logging.ERROR)
-        from pdfminer.pdfparser import PDFSyntaxError
         try:
+            page_no = None
             with pdfplumber.open(io.BytesIO(data), pages=[i + 1 for i in table_pages]) as plumb:
                 table_base = 0
                 for page in plumb.pages:
@@ -328,9 +342,10 @@ def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) ->
                     plumbed[page_no - 1] = [row for _, _, row in items]
         except ReportError:
             raise
-        except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+        except _damaged_page_errors() as exc:
             log.warning("pdfplumber failed on %s: %r", path, exc)
-            raise ReportError("PDF 文件的表格页已损坏，无法读取其中的表格。") from exc
+            where = f"第 {page_no} 页（表格页）" if page_no else "表格页"
+            raise ReportError(f"PDF 文件的{where}已损坏，页面内容无法解析，无法读取其中的表格。") from exc
     for i, text in enumerate(texts):
         if i in plumbed:
             doc.rows.extend(plumbed[i])

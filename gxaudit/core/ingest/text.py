@@ -16,22 +16,23 @@ from __future__ import annotations
 import re
 
 from ..document import Document, Row, Span
-from ..model import ReportError
+from .encoding import decode_by_evidence
 
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
-_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Bounded: an unclosed "[bookmark:" must not scan the rest of the text from
+# every occurrence (quadratic on a long line of them).
+_BOOKMARK = re.compile(r"\[bookmark:[^\]\n]{0,200}\]")
+_MD_SEPARATOR_CHARS = frozenset("|:- \t")
+
+
+def _md_separator(line: str) -> bool:
+    """A Markdown table's rule line ("|---|:--:|"): only pipes, colons, dashes
+    and blanks, with a run of dashes.  No regex: linear by construction."""
+    return "--" in line and set(line) <= _MD_SEPARATOR_CHARS
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK)."""
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        return data.decode("utf-16")
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ReportError("无法识别文本文件的字符编码（既不是 UTF-8 也不是 GBK）。")
+    """The text of a file, its encoding chosen by evidence (see encoding.py)."""
+    return decode_by_evidence(data).text
 
 
 def _clean(text: str) -> str:
@@ -73,7 +74,7 @@ def _plain_rows(lines: list[str], doc: Document) -> None:
         if not stripped:
             continue
         if stripped.startswith("|"):
-            if _MD_SEPARATOR.match(stripped):
+            if _md_separator(stripped):
                 continue
             inner = stripped[1:-1] if stripped.endswith("|") and len(stripped) > 1 else stripped[1:]
             cells = [Span(c.strip(), line=n) for c in inner.split("|")]
@@ -89,9 +90,12 @@ def _plain_rows(lines: list[str], doc: Document) -> None:
 
 
 def read_text(path: str, data: bytes, sha256: str) -> Document:
-    text = _clean(decode(data)).replace("\r\n", "\n").replace("\r", "\n")
+    decoded = decode_by_evidence(data)
+    text = _clean(decoded.text).replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     doc = Document(kind="text", path=path, sha256=sha256, pages=None)
+    if decoded.note:
+        doc.notes.append(decoded.note)
     if _is_word_dump(lines):
         _word_dump_rows(lines, doc)
     else:
