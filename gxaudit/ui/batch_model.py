@@ -15,16 +15,55 @@ PATH_ROLE = Qt.ItemDataRole.UserRole + 2
 VERDICT_COLOUR = {"不通过": "#fbe3e0", "无法读取": "#eeeeee", "重复": "#eeeeee"}
 
 
+def _values(r: Row) -> tuple:
+    verdict = r.verdict if r.status == "checked" else STATUS_NAMES[r.status]
+    return (r.agency or os.path.basename(r.path), r.year, verdict, r.errors, r.warnings, r.score,
+            r.review_status, r.reviewer, r.path)
+
+
+def _display(v) -> str:
+    if v is None:
+        return ""
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+_NUMERIC = (1, 3, 4, 5)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
 class SeasonModel(QAbstractTableModel):
+    """Rows as plain data; each row's display texts and sort keys computed
+    once (when set or changed), so painting and sorting 500 rows cost
+    one lookup per cell."""
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.rows: list[Row] = []
         self._index: dict[str, int] = {}
+        self._text: list[list[str]] = []
+        self._key: list[list] = []
+        self._bg: list[QBrush | None] = []
+
+    def _cache(self, i: int) -> None:
+        vals = _values(self.rows[i])
+        self._text[i] = [_display(v) for v in vals]
+        self._key[i] = [(float(v) if v is not None else -1.0) if c in _NUMERIC else (v or "")
+                        for c, v in enumerate(vals)]
+        colour = VERDICT_COLOUR.get(vals[2])
+        self._bg[i] = QBrush(QColor(colour)) if colour else None
+
+    def _reindex(self) -> None:
+        self._index = {r.path: i for i, r in enumerate(self.rows)}
+        self._text = [[] for _ in self.rows]
+        self._key = [[] for _ in self.rows]
+        self._bg = [None] * len(self.rows)
+        for i in range(len(self.rows)):
+            self._cache(i)
 
     def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
-        self._index = {r.path: i for i, r in enumerate(self.rows)}
+        self._reindex()
         self.endResetModel()
 
     def row_of(self, path: str) -> int | None:
@@ -35,6 +74,7 @@ class SeasonModel(QAbstractTableModel):
         if i is None:
             return False
         self.rows[i].review_status, self.rows[i].reviewer = status, reviewer
+        self._cache(i)
         self.dataChanged.emit(self.index(i, 6), self.index(i, 7))
         return True
 
@@ -51,43 +91,31 @@ class SeasonModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def _values(self, r: Row) -> tuple:
-        verdict = r.verdict if r.status == "checked" else STATUS_NAMES[r.status]
-        return (r.agency or os.path.basename(r.path), r.year, verdict, r.errors, r.warnings, r.score,
-                r.review_status, r.reviewer, r.path)
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+        row, col = index.row(), index.column()
+        if not (0 <= row < len(self.rows)) or not (0 <= col < len(COLUMNS)):
             return None
-        r = self.rows[index.row()]
-        col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            v = self._values(r)[col]
-            if v is None:
-                return ""
-            return f"{v:g}" if isinstance(v, float) else str(v)
-        if role == SORT_ROLE:
-            v = self._values(r)[col]
-            if isinstance(v, (int, float)):
-                return float(v)
-            return -1.0 if col in (1, 3, 4, 5) else (v or "")
+            return self._text[row][col]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._bg[row] if col == 2 else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if col in _NUMERIC else None
         if role == PATH_ROLE:
-            return r.path
+            return self.rows[row].path
         if role == Qt.ItemDataRole.ToolTipRole:
-            return r.note or r.path
-        if role == Qt.ItemDataRole.BackgroundRole and col == 2:
-            colour = VERDICT_COLOUR.get(self._values(r)[2])
-            return QBrush(QColor(colour)) if colour else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 3, 4, 5):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return self.rows[row].note or self.rows[row].path
+        if role == SORT_ROLE:
+            return self._key[row][col]
         return None
 
 
 class SeasonFilter(QSortFilterProxyModel):
+    """Filters rows (agency or file text, review status); sorts on SORT_ROLE."""
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.text = ""
         self.status = ""
 
