@@ -237,6 +237,9 @@ def cmd_gui(path: str | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):      # a bundled app: batch workers start through the executable
+        import multiprocessing
+        multiprocessing.freeze_support()
     _stdout_utf8()
     from .logs import setup_logging
     setup_logging()
