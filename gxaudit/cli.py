@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     lsub.add_parser("list", help="列出报告库中的报告")
     lr = lsub.add_parser("remove", help="从报告库中删除（按编号、sha256 或文件路径）")
     lr.add_argument("ids", nargs="+", metavar="ID")
+    from .cli_batch import add_parser as add_batch_parser
+    add_batch_parser(sub)
     g = sub.add_parser("gui", help="打开审核窗口")
     g.add_argument("report", nargs="?", help="要打开的报告文件")
     return p
@@ -319,6 +321,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None = None) -> int:
+    if getattr(sys, "frozen", False):      # a bundled app: batch workers start through the executable
+        import multiprocessing
+        multiprocessing.freeze_support()
     _stdout_utf8()
     from .logs import setup_logging
     setup_logging()
@@ -332,6 +337,9 @@ def _main(argv: list[str] | None = None) -> int:
         return cmd_library(args)
     if args.command == "export":
         return cmd_export(args)
+    if args.command == "batch":
+        from .cli_batch import cmd_batch
+        return cmd_batch(args)
     if args.command == "gui":
         return cmd_gui(args.report)
     return cmd_gui(None)

@@ -53,6 +53,35 @@ CREATE TABLE IF NOT EXISTS cells (
     status TEXT NOT NULL,
     PRIMARY KEY (report_id, key)
 );
+CREATE TABLE IF NOT EXISTS check_cache (
+    sha256 TEXT NOT NULL,
+    ruleset TEXT NOT NULL,
+    path TEXT NOT NULL,
+    report TEXT NOT NULL,
+    prior_sha256 TEXT NOT NULL DEFAULT '',
+    findings TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    PRIMARY KEY (sha256, ruleset)
+);
+CREATE TABLE IF NOT EXISTS file_hashes (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS seasons (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS season_files (
+    season_id INTEGER NOT NULL REFERENCES seasons(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    sha256 TEXT,
+    review_status TEXT NOT NULL DEFAULT '未审核',
+    reviewer TEXT,
+    PRIMARY KEY (season_id, path)
+);
 """
 
 _YEAR_IN_NAME = re.compile(r"(?:19|20)\d{2}年度?")
@@ -249,30 +278,33 @@ class Library:
     def add(self, report: Report, reviewed: bool = False) -> int:
         """Add or update a report (its cells as given: pass a reviewed report to
         store the auditor's corrected values)."""
-        src = report.source
         now = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
-        conn = self._conn
-        with _immediate(conn):
-            row = conn.execute("SELECT id FROM reports WHERE sha256 = ?", (src.sha256,)).fetchone()
-            values = (os.path.abspath(src.path), report.agency, normalize_agency(report.agency),
-                      report.year, report.template, src.format, json.dumps(report.layouts.as_dict()),
-                      report.published)
-            if row:
-                rid = row[0]
-                conn.execute("UPDATE reports SET path=?, agency=?, agency_norm=?, year=?, template=?, "
-                             "format=?, layouts=?, published=?" + (", reviewed=?" if reviewed else "") +
-                             " WHERE id=?", values + ((now,) if reviewed else ()) + (rid,))
-                conn.execute("DELETE FROM cells WHERE report_id = ?", (rid,))
-            else:
-                cur = conn.execute("INSERT INTO reports (sha256, path, agency, agency_norm, year, template, "
-                                   "format, layouts, published, added, reviewed) "
-                                   "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                                   (src.sha256,) + values + (now, now if reviewed else None))
-                rid = cur.lastrowid
-            conn.executemany(
-                "INSERT INTO cells (report_id, key, value, is_int, raw, status) VALUES (?,?,?,?,?,?)",
-                [(rid, k, c.value, int(isinstance(c.value, int)), c.raw, c.status)
-                 for k, c in report.cells.items()])
+        with _immediate(self._conn) as conn:
+            return self._add(conn, report, reviewed, now)
+
+    @staticmethod
+    def _add(conn, report: Report, reviewed: bool, now: str) -> int:
+        src = report.source
+        row = conn.execute("SELECT id FROM reports WHERE sha256 = ?", (src.sha256,)).fetchone()
+        values = (os.path.abspath(src.path), report.agency, normalize_agency(report.agency),
+                  report.year, report.template, src.format, json.dumps(report.layouts.as_dict()),
+                  report.published)
+        if row:
+            rid = row[0]
+            conn.execute("UPDATE reports SET path=?, agency=?, agency_norm=?, year=?, template=?, "
+                         "format=?, layouts=?, published=?" + (", reviewed=?" if reviewed else "") +
+                         " WHERE id=?", values + ((now,) if reviewed else ()) + (rid,))
+            conn.execute("DELETE FROM cells WHERE report_id = ?", (rid,))
+        else:
+            cur = conn.execute("INSERT INTO reports (sha256, path, agency, agency_norm, year, template, "
+                               "format, layouts, published, added, reviewed) "
+                               "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                               (src.sha256,) + values + (now, now if reviewed else None))
+            rid = cur.lastrowid
+        conn.executemany(
+            "INSERT INTO cells (report_id, key, value, is_int, raw, status) VALUES (?,?,?,?,?,?)",
+            [(rid, k, c.value, int(isinstance(c.value, int)), c.raw, c.status)
+             for k, c in report.cells.items()])
         return rid
 
     def remove(self, ident: str) -> int:
@@ -332,6 +364,69 @@ class Library:
                     out.append(PriorMatch(e, False, score))
         out.sort(key=lambda m: (not m.exact, -m.score, -(m.entry.reviewed is not None), m.entry.id))
         return out
+
+
+    # -- cached check results (batch) -------------------------------------------------
+    def cached_sha(self, path: str, size: int, mtime_ns: int) -> str | None:
+        """The sha256 recorded for this path when it had this size and mtime."""
+        r = self._conn.execute("SELECT sha256 FROM file_hashes WHERE path=? AND size=? AND mtime_ns=?",
+                               (os.path.abspath(path), size, mtime_ns)).fetchone()
+        return r[0] if r else None
+
+    def cached_result(self, sha256: str, ruleset: str) -> tuple[str, str, str] | None:
+        """``(report json, prior sha256, findings json)`` of a cached check, or None."""
+        r = self._conn.execute("SELECT report, prior_sha256, findings FROM check_cache "
+                               "WHERE sha256=? AND ruleset=?", (sha256, ruleset)).fetchone()
+        return (r[0], r[1], r[2]) if r else None
+
+    def store_result(self, sha256: str, ruleset: str, path: str, report: str, prior_sha256: str,
+                     findings: str, stat: tuple[int, int] | None = None, report_obj=None) -> None:
+        """Cache one check result (and the file's stat → sha256, and the report
+        itself in the library when given), all in one transaction."""
+        now = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        with _immediate(self._conn) as conn:
+            conn.execute("INSERT OR REPLACE INTO check_cache (sha256, ruleset, path, report, prior_sha256, "
+                         "findings, updated) VALUES (?,?,?,?,?,?,?)",
+                         (sha256, ruleset, os.path.abspath(path), report, prior_sha256, findings, now))
+            if stat is not None:
+                conn.execute("INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, sha256) "
+                             "VALUES (?,?,?,?)", (os.path.abspath(path), stat[0], stat[1], sha256))
+            if report_obj is not None:
+                self._add(conn, report_obj, False, now)
+
+    def update_findings(self, sha256: str, ruleset: str, prior_sha256: str, findings: str) -> None:
+        with _immediate(self._conn) as conn:
+            conn.execute("UPDATE check_cache SET prior_sha256=?, findings=? WHERE sha256=? AND ruleset=?",
+                         (prior_sha256, findings, sha256, ruleset))
+
+    # -- seasons (named batches) ----------------------------------------------------------
+    def season_id(self, name: str) -> int:
+        now = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        with _immediate(self._conn) as conn:
+            conn.execute("INSERT OR IGNORE INTO seasons (name, created) VALUES (?, ?)", (name, now))
+            return conn.execute("SELECT id FROM seasons WHERE name=?", (name,)).fetchone()[0]
+
+    def seasons(self) -> list[tuple[int, str, str]]:
+        return self._conn.execute("SELECT id, name, created FROM seasons ORDER BY id").fetchall()
+
+    def season_add(self, season_id: int, items: list[tuple[str, str | None]]) -> None:
+        """Add ``(path, sha256)`` pairs to a season (existing ones keep their status)."""
+        with _immediate(self._conn) as conn:
+            for path, sha in items:
+                conn.execute("INSERT OR IGNORE INTO season_files (season_id, path, sha256) VALUES (?,?,?)",
+                             (season_id, os.path.abspath(path), sha))
+                conn.execute("UPDATE season_files SET sha256=? WHERE season_id=? AND path=?",
+                             (sha, season_id, os.path.abspath(path)))
+
+    def season_files(self, season_id: int) -> list[tuple[str, str | None, str, str | None]]:
+        """``(path, sha256, review status, reviewer)`` of a season, in path order."""
+        return self._conn.execute("SELECT path, sha256, review_status, reviewer FROM season_files "
+                                  "WHERE season_id=? ORDER BY path", (season_id,)).fetchall()
+
+    def season_set_status(self, season_id: int, path: str, status: str, reviewer: str | None) -> None:
+        with _immediate(self._conn) as conn:
+            conn.execute("UPDATE season_files SET review_status=?, reviewer=? WHERE season_id=? AND path=?",
+                         (status, reviewer, season_id, os.path.abspath(path)))
 
 
 class _immediate:

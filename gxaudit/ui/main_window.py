@@ -202,6 +202,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self._build_review_page())
         self.setCentralWidget(self.stack)
         self._build_menus()
+        from .batch_page import install as install_batch
+        install_batch(self)                      # 批量审核: page, File-menu actions, folder drop
         self._build_status()
         self.welcome.set_recent(settings.recent_files())
         self._update_actions()
