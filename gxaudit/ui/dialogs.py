@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPlainTextEdit, QPushButton, QVBoxLayout, QWidget)
 
@@ -28,15 +27,21 @@ class ReasonDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
-        for seq in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self, activated=self.submit,
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.edit.installEventFilter(self)
         self.edit.textChanged.connect(self._update)
         self._update()
 
     def _update(self):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
             bool(self.reason()) or not self.required)
+
+    def eventFilter(self, obj, ev):
+        if obj is self.edit and ev.type() == QEvent.Type.KeyPress \
+                and ev.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and ev.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.submit()
+            return True
+        return super().eventFilter(obj, ev)
 
     def submit(self) -> None:
         if self.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled():

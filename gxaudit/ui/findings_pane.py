@@ -29,6 +29,9 @@ class FindingsPane(QWidget):
         self.status_checks = self._checks(bar, (("open", "待处理"), ("accepted", "已确认"),
                                                 ("overridden", "已豁免"), ("corrected", "已更正")))
         bar.addStretch(1)
+        lay.addLayout(bar)
+        bar = QHBoxLayout()                 # two rows: the pane stays narrow enough for 1280 px
+        bar.addStretch(1)
         self.apply_btn = QPushButton("采用建议值")
         self.accept_btn = QPushButton("确认问题…")
         self.override_btn = QPushButton("豁免…")

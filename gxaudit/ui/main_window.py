@@ -9,7 +9,7 @@ import logging
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QProgressBar, QPushButton, QSplitter, QStackedWidget, QTabWidget, QVBoxLayout,
@@ -281,12 +281,21 @@ class MainWindow(QMainWindow):
 
     # -- window state -----------------------------------------------------------------
     def _restore_state(self) -> None:
+        """The zoom, and the splitter positions as shares of the window (applied
+        on every resize until the auditor drags a splitter)."""
         s = settings.qsettings()
-        self._split_restored = False
+        self._split = {"h": 0.42, "v": 0.58}     # source share of the width, tables' share of the height
+        for k in self._split:
+            try:
+                v = float(s.value(f"window/split_{k}", self._split[k]))
+                if 0.1 <= v <= 0.9:
+                    self._split[k] = v
+            except (TypeError, ValueError):
+                pass
+        self._user_split = False
         for sp in (self.splitter, self.right_splitter):
-            state = s.value(f"window/{sp.objectName()}")
-            if isinstance(state, QByteArray) and not state.isEmpty():
-                self._split_restored = sp.restoreState(state) or self._split_restored
+            sp.splitterMoved.connect(self._splitter_moved)
+            sp.installEventFilter(self)
         try:
             zoom = float(s.value("window/zoom", 1.0))
         except (TypeError, ValueError):
@@ -294,22 +303,25 @@ class MainWindow(QMainWindow):
         if zoom != 1.0:
             self.grid.set_zoom(zoom)
 
+    def _splitter_moved(self, *_):
+        self._user_split = True
+
     def save_state(self) -> None:
         s = settings.qsettings()
-        for sp in (self.splitter, self.right_splitter):
-            s.setValue(f"window/{sp.objectName()}", sp.saveState())
+        for k, sp in (("h", self.splitter), ("v", self.right_splitter)):
+            sizes = sp.sizes()
+            if sum(sizes) > 0 and self._user_split:
+                s.setValue(f"window/split_{k}", round(sizes[0] / sum(sizes), 4))
         s.setValue("window/zoom", self.grid.zoom)
         s.sync()
 
-    def showEvent(self, ev):
-        super().showEvent(ev)
-        if not self._split_restored and not getattr(self, "_split_defaulted", False):
-            self._split_defaulted = True
-            # No remembered layout: the source gets 42 % (a PDF page stays readable), the grid the rest.
-            w = max(self.width(), 800)
-            self.splitter.setSizes([int(w * 0.42), w - int(w * 0.42)])
-            h = max(self.height(), 600)
-            self.right_splitter.setSizes([int(h * 0.58), h - int(h * 0.58)])
+    def eventFilter(self, obj, ev):
+        if ev.type() == QEvent.Type.Resize and obj in (self.splitter, self.right_splitter) \
+                and not self._user_split:
+            k, size = ("h", ev.size().width()) if obj is self.splitter else ("v", ev.size().height())
+            first = int(size * self._split[k])
+            obj.setSizes([first, size - first])
+        return super().eventFilter(obj, ev)
 
     # -- opening -------------------------------------------------------------------
     def open_dialog(self) -> None:
