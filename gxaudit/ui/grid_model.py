@@ -194,7 +194,8 @@ class GridModel(QAbstractTableModel):
         marks = set()
         if any(s.finding.suspect == key for s in open_states):
             marks.add(SUSPECT)
-        sev = {s.finding.severity for s in open_states}
+        # Cells of a finding that names its suspect are only tinted, not marked.
+        sev = {s.finding.severity for s in open_states if s.finding.suspect is None}
         if "error" in sev:
             marks.add(ERROR_MARK)
         elif "warning" in sev:

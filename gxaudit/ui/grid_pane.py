@@ -48,12 +48,15 @@ class FrozenTableView(QTableView):
             v.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
             v.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             v.setWordWrap(True)
+            v.setAutoScroll(False)
             v.hide()
             self.overlays[name] = v
+            v.horizontalScrollBar().valueChanged.connect(self._pin)
+            v.verticalScrollBar().valueChanged.connect(self._pin)
         self.viewport().stackUnder(self.overlays["top"])
         self.overlays["corner"].raise_()
-        self.horizontalScrollBar().valueChanged.connect(self.overlays["top"].horizontalScrollBar().setValue)
-        self.verticalScrollBar().valueChanged.connect(self.overlays["left"].verticalScrollBar().setValue)
+        self.horizontalScrollBar().valueChanged.connect(self._pin)
+        self.verticalScrollBar().valueChanged.connect(self._pin)
 
     def setItemDelegate(self, delegate) -> None:
         super().setItemDelegate(delegate)
@@ -84,7 +87,6 @@ class FrozenTableView(QTableView):
                 v.setColumnWidth(c, self.columnWidth(c))
             for r in range(self.model().rowCount()):
                 v.setRowHeight(r, self.rowHeight(r))
-        fw = self.frameWidth()
         vp = self.viewport().geometry()
         h = sum(self.rowHeight(r) for r in range(self.frozen_rows))
         w = sum(self.columnWidth(c) for c in range(self.frozen_cols))
@@ -95,9 +97,19 @@ class FrozenTableView(QTableView):
         top.setVisible(h > 0)
         left.setVisible(w > 0)
         corner.setVisible(h > 0 and w > 0)
-        top.horizontalScrollBar().setValue(self.horizontalScrollBar().value())
-        left.verticalScrollBar().setValue(self.verticalScrollBar().value())
-        del fw
+        self._pin()
+
+    def _pin(self, *_):
+        """Overlays follow the main view along their free axis only (a current
+        cell set through the shared selection must not scroll them)."""
+        want = {"top": (self.horizontalScrollBar().value(), 0), "left": (0, self.verticalScrollBar().value()),
+                "corner": (0, 0)}
+        for name, (x, y) in want.items():
+            v = self.overlays[name]
+            if v.horizontalScrollBar().value() != x:
+                v.horizontalScrollBar().setValue(x)
+            if v.verticalScrollBar().value() != y:
+                v.verticalScrollBar().setValue(y)
 
     def _col_resized(self, col, _old, new) -> None:
         for v in self.overlays.values():

@@ -264,6 +264,13 @@ def test_at_1280x800_the_tables_fit_and_headers_stay(qtbot, window):
     assert top.verticalScrollBar().value() == 0 and top.rowViewportPosition(0) == 0
     assert left.horizontalScrollBar().value() == 0 and left.columnViewportPosition(0) == 0
     assert top.height() == sum(t3.rowHeight(r) for r in range(3))
+    # Selecting a cell (through the shared selection) must not scroll the frozen parts.
+    window.select_cell("t3.carried_forward.total")
+    window.select_cell("t3.new_received.natural_person")
+    assert top.verticalScrollBar().value() == 0 and left.horizontalScrollBar().value() == 0
+    assert t3.overlays["corner"].verticalScrollBar().value() == 0
+    assert left.verticalScrollBar().value() == t3.verticalScrollBar().value()
+    assert top.horizontalScrollBar().value() == t3.horizontalScrollBar().value()
 
 
 def test_zoom_and_splitter_are_remembered(qtbot, tmp_path):
