@@ -82,11 +82,15 @@ class FrozenTableView(QTableView):
         """Copy sizes to the overlays and place them over the viewport."""
         if self.model() is None or not self.overlays:
             return
-        for v in self.overlays.values():
-            for c in range(self.model().columnCount()):
+        rows, cols = self.model().rowCount(), self.model().columnCount()
+        for name, v in self.overlays.items():
+            for c in range(cols):
                 v.setColumnWidth(c, self.columnWidth(c))
-            for r in range(self.model().rowCount()):
+                # Only the frozen part shows in the left and corner overlays, so nothing spills.
+                v.setColumnHidden(c, name != "top" and c >= self.frozen_cols)
+            for r in range(rows):
                 v.setRowHeight(r, self.rowHeight(r))
+                v.setRowHidden(r, name != "left" and r >= self.frozen_rows)
         vp = self.viewport().geometry()
         h = sum(self.rowHeight(r) for r in range(self.frozen_rows))
         w = sum(self.columnWidth(c) for c in range(self.frozen_cols))
@@ -124,6 +128,10 @@ class FrozenTableView(QTableView):
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         self.sync()
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        QTimer.singleShot(0, self.sync)
 
     def scrollTo(self, index: QModelIndex, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:
         """Keep the cell out from under the frozen rows and columns."""
@@ -167,6 +175,7 @@ class GridPane(QTabWidget):
             self.addTab(v, formats.TABLE_NAMES[t])
         self._fit_timer = QTimer(self, singleShot=True, interval=0)
         self._fit_timer.timeout.connect(self.fit_all)
+        self.currentChanged.connect(lambda _i: self._fit_timer.start())
 
     # -- keys ------------------------------------------------------------------------
     def eventFilter(self, obj, ev):

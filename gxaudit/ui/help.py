@@ -40,9 +40,10 @@ def rules_html() -> str:
 def shortcuts_html(actions) -> str:
     rows = []
     for a in actions:
-        keys = " / ".join(s.toString() for s in a.shortcuts() if not s.isEmpty())
+        keys = " / ".join(dict.fromkeys(s.toString() for s in a.shortcuts() if not s.isEmpty()))
         if keys:
-            rows.append((keys, a.text().replace("&", "").rstrip("…")))
+            name = a.property("help_name") or a.text()      # undo/redo texts name the last command
+            rows.append((keys, name.replace("&", "").rstrip("…")))
     rows += list(VIEW_KEYS)
     body = "".join(f"<tr><td><b>{escape(k)}</b></td><td>{escape(t)}</td></tr>" for k, t in rows)
     return "<h3>快捷键</h3><table cellpadding=4 border=1 cellspacing=0>" + body + "</table>"

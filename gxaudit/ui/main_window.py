@@ -228,6 +228,8 @@ class MainWindow(QMainWindow):
         self.act_undo.setShortcuts([QKeySequence.StandardKey.Undo])
         self.act_redo = self.undo.createRedoAction(self, "重做")
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        self.act_undo.setProperty("help_name", "撤销")
+        self.act_redo.setProperty("help_name", "重做")
         m.addAction(self.act_undo)
         m.addAction(self.act_redo)
         m.addSeparator()
