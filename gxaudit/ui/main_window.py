@@ -23,6 +23,7 @@ from ..core.viewmodels import cell_label, fmt_value, prior_candidates, suggestio
 from . import commands, settings
 from .change import Change
 from .chart_pane import ChartPane
+from .exports import ExportFlow
 from .dialogs import ReasonDialog, WelcomePage  # noqa: F401 - ReasonDialog is imported from here
 from .findings_pane import FindingsPane
 from .grid_model import GridModel
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self._finding_sig: tuple = ()
         self.undo = QUndoStack(self)
         self.runner = Runner(self)               # library writes and printing, one at a time
+        self.exports = ExportFlow(self)
         self._library_timer = QTimer(self, singleShot=True, interval=LIBRARY_DELAY_MS)
         self._library_timer.timeout.connect(self._record_in_library)
         self.setWindowTitle("gxaudit 年报审核")
@@ -656,121 +658,25 @@ class MainWindow(QMainWindow):
         if not self.recent_menu.actions():
             self.recent_menu.addAction("（无）").setEnabled(False)
 
-    # -- exports and printing ------------------------------------------------------------
-    def _default_name(self, suffix: str) -> str:
-        rep = self.review.report
-        base = f"{rep.agency or '年报'}{rep.year or ''}审核{suffix}"
-        folder = os.path.dirname(os.path.abspath(rep.source.path))
-        return os.path.join(folder if os.access(folder, os.W_OK) else os.path.expanduser("~"), base)
-
+    # -- exports and printing (ui/exports.py) ------------------------------------------------
     def export_workbook_dialog(self) -> None:
-        if self.review is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "导出工作簿", self._default_name(".xlsx"), "Excel 工作簿 (*.xlsx)")
-        if path:
-            self.export_to(path, "xlsx")
+        self.exports.export_workbook_dialog()
 
     def export_summary_dialog(self) -> None:
-        if self.review is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "导出审核摘要", self._default_name(".pdf"), "PDF 文件 (*.pdf)")
-        if path:
-            self.export_to(path, "pdf")
+        self.exports.export_summary_dialog()
 
     def export_to(self, path: str, kind: str) -> None:
-        """Write the workbook or the summary PDF off the UI thread."""
-        from ..core.export.summary import export_summary_pdf
-        from ..core.export.xlsx import export_workbook
-        fn = export_workbook if kind == "xlsx" else export_summary_pdf
-        self.statusBar().showMessage(f"正在导出 {os.path.basename(path)} …")
-
-        def done(_):
-            self.statusBar().showMessage(f"已导出：{path}", 8000)
-            self.exportDone.emit(path)
-
-        def failed(exc):
-            log.error("export to %s failed", path, exc_info=exc)
-            self.statusBar().clearMessage()
-            msg = str(exc) if isinstance(exc, (ReportError, OSError)) else f"导出时出现意外错误（{type(exc).__name__}），详情见日志。"
-            self.show_message("导出失败", msg)
-            self.loadFailed.emit(msg)
-
-        self.export_operation = Operation(fn, self.review, path, on_done=done, on_failed=failed, parent=self).start()
-
-    def _summary_pdf(self) -> str:
-        import tempfile
-        from ..core.export.summary import export_summary_pdf
-        path = os.path.join(tempfile.mkdtemp(prefix="gxaudit-print-"), "summary.pdf")
-        export_summary_pdf(self.review, path)
-        return path
+        """Write the workbook (``xlsx``) or the summary PDF (``pdf``) off the UI thread."""
+        self.exports.export_to(path, kind)
 
     def render_summary(self, printer, pdf_path: str | None = None) -> int:
-        """Paint the summary (the same pages as the exported PDF, written
-        beforehand off the UI thread when ``pdf_path`` is given) on a printer; returns pages."""
-        from PySide6.QtCore import QRectF, QSize
-        from PySide6.QtGui import QImage, QPainter
-        from PySide6.QtPdf import QPdfDocument
-        doc = QPdfDocument()
-        doc.load(pdf_path or self._summary_pdf())
-        painter = QPainter(printer)
-        pages = doc.pageCount()
-        for i in range(pages):
-            if i:
-                printer.newPage()
-            area = QRectF(painter.viewport())
-            size = doc.pagePointSize(i)
-            scale = min(area.width() / size.width(), area.height() / size.height())
-            w, h = int(size.width() * scale), int(size.height() * scale)
-            img = QImage(QSize(w, h), QImage.Format.Format_ARGB32_Premultiplied)
-            img.fill(Qt.GlobalColor.white)
-            p2 = QPainter(img)
-            p2.drawImage(0, 0, doc.render(i, QSize(w, h)))
-            p2.end()
-            painter.drawImage(QRectF(area.x(), area.y(), w, h), img)
-        painter.end()
-        return pages
-
-    def _with_summary_pdf(self, then) -> None:
-        """Write the summary PDF on the runner (not the UI thread), then call ``then(path)``."""
-        import tempfile
-
-        from ..core.export.summary import export_summary_pdf
-        path = os.path.join(tempfile.mkdtemp(prefix="gxaudit-print-"), "summary.pdf")
-        self.statusBar().showMessage("正在准备打印的审核摘要 …")
-
-        def done(_):
-            self.statusBar().clearMessage()
-            then(path)
-
-        def failed(exc):
-            log.error("preparing the printout failed", exc_info=exc)
-            self.statusBar().clearMessage()
-            self.show_message("无法打印", f"准备审核摘要时出错（{type(exc).__name__}），详情见日志。")
-        self.runner.run(Operation(export_summary_pdf, self.review, path, on_done=done, on_failed=failed))
+        return self.exports.render_summary(printer, pdf_path)
 
     def print_summary(self) -> None:
-        if self.review is not None:
-            self._with_summary_pdf(self._print_dialog)
-
-    def _print_dialog(self, pdf_path: str) -> None:
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dlg = QPrintDialog(printer, self)
-        dlg.setWindowTitle("打印审核摘要")
-        if dlg.exec() == QDialog.DialogCode.Accepted:
-            self.render_summary(printer, pdf_path)
+        self.exports.print_summary()
 
     def print_preview(self) -> None:
-        if self.review is not None:
-            self._with_summary_pdf(self._preview_dialog)
-
-    def _preview_dialog(self, pdf_path: str) -> None:
-        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dlg = QPrintPreviewDialog(printer, self)
-        dlg.setWindowTitle("打印预览 — 审核摘要")
-        dlg.paintRequested.connect(lambda p: self.render_summary(p, pdf_path))
-        dlg.exec()
+        self.exports.print_preview()
 
     # -- help ------------------------------------------------------------------------
     def _help(self, title: str, html: str):

@@ -165,7 +165,7 @@ def test_runner_runs_one_at_a_time_with_progress_and_cancel(qtbot):
 def test_printing_prepares_the_summary_off_the_ui_thread(qtbot, window, monkeypatch):
     open_report(qtbot, window, require(SEED_000))
     seen = []
-    monkeypatch.setattr(window, "_print_dialog", lambda path: seen.append(path))
+    monkeypatch.setattr(window.exports, "_print_dialog", lambda path: seen.append(path))
     window.print_summary()
     assert seen == []                               # not written on the UI thread
     qtbot.waitUntil(lambda: bool(seen), timeout=60000)
