@@ -129,7 +129,7 @@ def suggestion_reason(finding: Finding) -> str:
     """The log reason of an edit that takes a finding's suggested value."""
     from .rules import RULES
     info = RULES.get(finding.rule)
-    return f"{SUGGESTION_REASON}（{finding.rule}{' ' + info.name if info else ''}）"
+    return f"{SUGGESTION_REASON}：{finding.rule}{' ' + info.name if info else ''}"
 
 
 # -- findings that concern a whole table -----------------------------------------

@@ -76,9 +76,9 @@ def test_log_rows_use_labels_and_local_time(monkeypatch):
     time.tzset()
     try:
         e = LogEntry("2026-12-03T07:00:00+00:00", "张三", "edit", "t3.total_processed.total", 0, 3,
-                     "采用建议值（T3-ROW 表三行合计）")
+                     "采用建议值：T3-ROW 表三行合计")
         assert local_time(e.at) == "2026-12-03 15:00:00"
-        assert describe(e) == "修改 表三（七）总计·总计：0 → 3（采用建议值（T3-ROW 表三行合计））"
+        assert describe(e) == "修改 表三（七）总计·总计：0 → 3（采用建议值：T3-ROW 表三行合计）"
         rows = log_rows([LogEntry("2026-12-03T07:00:00+00:00", "张三", "accept",
                                   "F-FEE:", reason="已核实"), e])
         assert rows[0].text.startswith("修改 表三（七）总计·总计")      # newest first
@@ -96,7 +96,7 @@ def test_edit_rows_and_suggestion_reason(tmp_path):
     rv.set_cell(row.suspect, row.suggested, suggestion_reason(row))
     [e] = edit_rows(rv)
     assert (e.label, e.original, e.value, e.who) == ("表三（七）总计·总计", "0", "3", "审核员甲")
-    assert e.reason == "采用建议值（T3-ROW 表三行合计）"
+    assert e.reason == "采用建议值：T3-ROW 表三行合计"
     assert _dt.datetime.strptime(e.when, "%Y-%m-%d %H:%M:%S")
 
 

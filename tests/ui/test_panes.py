@@ -378,8 +378,8 @@ def test_logs_show_labels_local_time_and_the_suggestion_rule(qtbot, window):
     window.apply_btn.click()
     top = window.log_view.item(0).text()
     assert "表三（七）总计·总计" in top and "t3." not in top
-    assert "采用建议值（T3-ROW 表三行合计）" in top
-    assert review.log[-1].reason == "采用建议值（T3-ROW 表三行合计）"
+    assert "采用建议值：T3-ROW 表三行合计" in top
+    assert review.log[-1].reason == "采用建议值：T3-ROW 表三行合计"
     from gxaudit.core.viewmodels import local_time
     assert top.startswith(local_time(review.log[-1].at))
     e = window.edits_view
