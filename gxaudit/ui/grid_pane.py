@@ -181,7 +181,7 @@ class GridPane(QTabWidget):
     def eventFilter(self, obj, ev):
         from PySide6.QtCore import QEvent
         if ev.type() == QEvent.Type.KeyPress and isinstance(obj, FrozenTableView) \
-                and ev.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and obj.state() != \
+                and ev.key() == Qt.Key.Key_Delete and obj.state() != \
                 QAbstractItemView.State.EditingState:
             key = obj.model().data(obj.currentIndex(), KEY_ROLE)
             if key:
