@@ -18,8 +18,10 @@ def open_report(path: str):
     with their original values) with the workbook as its source."""
     import copy
 
+    from .files import protect
     from .ingest import read_document
     from .model import SourceInfo
+    protect(path)               # nothing this process writes may replace it
     doc = read_document(path)
     review = getattr(doc, "review", None)
     if review is not None:

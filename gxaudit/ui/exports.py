@@ -7,7 +7,7 @@ import logging
 import os
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from ..core.model import ReportError
 from .workers import Operation
@@ -29,24 +29,49 @@ class ExportFlow(QObject):
         return os.path.join(folder if os.access(folder, os.W_OK) else os.path.expanduser("~"), base)
 
     def export_workbook_dialog(self) -> None:
-        if self.w.review is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(self.w, "导出工作簿", self._default_name(".xlsx"), "Excel 工作簿 (*.xlsx)")
-        if path:
-            self.export_to(path, "xlsx")
+        self._export_dialog("导出工作簿", ".xlsx", "Excel 工作簿 (*.xlsx)", "xlsx")
 
     def export_summary_dialog(self) -> None:
+        self._export_dialog("导出审核摘要", ".pdf", "PDF 文件 (*.pdf)", "pdf")
+
+    def _export_dialog(self, title: str, suffix: str, filter_: str, kind: str) -> None:
+        """Ask for a file; a source of this review is refused with a dialog and asked again."""
         if self.w.review is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self.w, "导出审核摘要", self._default_name(".pdf"), "PDF 文件 (*.pdf)")
-        if path:
-            self.export_to(path, "pdf")
+        start = self._default_name(suffix)
+        while True:
+            path, _ = QFileDialog.getSaveFileName(self.w, title, start, filter_)
+            if not path:
+                return
+            problem = self.unsafe_target(path)
+            if problem is None:
+                self.export_to(path, kind)
+                return
+            QMessageBox.warning(self.w, "不能覆盖源文件", problem)
+            start = path
+
+    def unsafe_target(self, path: str) -> str | None:
+        """Why ``path`` may not be written (it is the report or last year's report), or None."""
+        from ..core.files import UnsafeTarget, check_targets
+        rv = self.w.review
+        sources = [rv.base.source.path, rv.prior.source.path if rv.prior is not None else None,
+                   str(rv.path) if rv.path else None]
+        try:
+            check_targets({"所选的导出文件": path}, sources)
+        except UnsafeTarget as exc:
+            return str(exc)
+        return None
 
     def export_to(self, path: str, kind: str) -> None:
         """Write the workbook or the summary PDF off the UI thread."""
         from ..core.export.summary import export_summary_pdf
         from ..core.export.xlsx import export_workbook
         fn = export_workbook if kind == "xlsx" else export_summary_pdf
+        problem = self.unsafe_target(path)
+        if problem is not None:
+            self.w.show_message("导出失败", problem)
+            self.w.loadFailed.emit(problem)
+            return
         self.w.statusBar().showMessage(f"正在导出 {os.path.basename(path)} …")
 
         def done(_):

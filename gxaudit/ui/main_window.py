@@ -19,6 +19,7 @@ from .. import __version__
 from ..core import formats
 from ..core.model import ReportError
 from ..core.review import ACCEPTED, OVERRIDDEN, Review, ReviewStore
+from ..core.text import printable
 from ..core.viewmodels import cell_label, fmt_value, prior_candidates, suggestion_reason  # noqa: F401
 from . import commands, settings
 from .change import Change
@@ -35,6 +36,7 @@ from .workers import Operation, Runner
 
 log = logging.getLogger("gxaudit.ui")
 
+UI_LIBRARY_WAIT = 0.5      # seconds the UI thread may wait for a library locked elsewhere
 OPEN_FILTER = "报告文件 (*.pdf *.docx *.html *.htm *.txt *.md);;所有文件 (*)"
 LIBRARY_DELAY_MS = 1500          # library writes wait for a pause in the editing
 
@@ -46,7 +48,9 @@ def load_for_review(path: str, store_root: str | None = None, progress=None, can
     from ..core.ingest import read_document
     from ..core.ingest.progress import reading
     from ..core.ingest.text import decode
+    from ..core.files import protect
     from ..core.reconstruct import reconstruct
+    protect(path)                  # no export or save of this process may replace it
     with reading(progress, cancel):
         doc = read_document(path)
     report = reconstruct(doc)
@@ -57,7 +61,7 @@ def load_for_review(path: str, store_root: str | None = None, progress=None, can
         text = doc.text
     store = ReviewStore(Path(store_root) if store_root else None)
     result = store.open(report)
-    library = open_library()
+    library = open_library(_library_waiting(progress, cancel), result.notes)
     if library is not None:
         review = result.review
         if review.prior is None and review.prior_how in ("none", "library"):
@@ -78,10 +82,29 @@ def load_for_review(path: str, store_root: str | None = None, progress=None, can
     return result, text
 
 
-def open_library():
-    from ..core.history import Library
+def _library_waiting(progress=None, cancel=None):
+    """While another gxaudit holds the library: say so, and give up on cancel."""
+    from ..core.history import BUSY_MESSAGE
+
+    def busy(waited: float) -> bool:
+        if progress is not None:
+            progress(0, 0, BUSY_MESSAGE)
+        return not (cancel is not None and cancel.is_set())
+    return busy
+
+
+def open_library(busy=None, notes: list | None = None, wait: float | None = None):
+    """The report library, or None; a lock or damage is told through ``notes``
+    (the library file is never replaced for a lock).  ``wait``: seconds to wait
+    for another process's lock (short on the UI thread)."""
+    from ..core.history import Library, LibraryError
     try:
-        return Library()
+        return Library(busy=busy, wait=wait)
+    except LibraryError as exc:
+        log.warning("report library unavailable: %s", exc)
+        if notes is not None:
+            notes.append(f"{exc}本次未使用报告库。")
+        return None
     except Exception:  # noqa: BLE001
         log.warning("report library unavailable", exc_info=True)
         return None
@@ -424,7 +447,7 @@ class MainWindow(QMainWindow):
         rep = review.report
         self.source.load(rep.source.path, rep.source.format, text)
         name = rep.agency or os.path.basename(rep.source.path)
-        self.setWindowTitle(f"{name} {rep.year or ''} — gxaudit 年报审核")
+        self.setWindowTitle(printable(f"{name} {rep.year or ''} — gxaudit 年报审核"))
         self.stack.setCurrentIndex(1)
         self.grid.setCurrentIndex(1)
         self.grid.fit_all()
@@ -543,7 +566,7 @@ class MainWindow(QMainWindow):
         if self.review is None:
             return
         rep = self.review.report
-        lib = open_library()
+        lib = open_library(wait=UI_LIBRARY_WAIT)
         if lib is not None and rep.year:
             try:
                 entries = prior_candidates(rep, lib.entries())
@@ -559,7 +582,7 @@ class MainWindow(QMainWindow):
         self.prior_menu.addAction("不使用上年报告", lambda: self.set_prior(None, "declined"))
 
     def _use_library_prior(self, entry) -> None:
-        lib = open_library()
+        lib = open_library(wait=UI_LIBRARY_WAIT)
         if lib is None:
             return
         try:
@@ -631,9 +654,9 @@ class MainWindow(QMainWindow):
         errors = sum(1 for s in states if s.status == "open" and s.finding.severity == "error")
         warnings = sum(1 for s in states if s.status == "open" and s.finding.severity == "warning")
         fmt = formats.FORMAT_NAMES.get(rep.template, "格式未识别")
-        self.info_label.setText(
+        self.info_label.setText(printable(
             f"{rep.agency or '未识别机关'}　{rep.year or '未识别'}年度　{fmt}　"
-            f"待处理：错误 {errors}，警告 {warnings}　已修改 {len(self.review.edits)} 处　已自动保存")
+            f"待处理：错误 {errors}，警告 {warnings}　已修改 {len(self.review.edits)} 处　已自动保存"))
 
     def _update_actions(self) -> None:
         has = self.review is not None
@@ -668,6 +691,10 @@ class MainWindow(QMainWindow):
     def export_to(self, path: str, kind: str) -> None:
         """Write the workbook (``xlsx``) or the summary PDF (``pdf``) off the UI thread."""
         self.exports.export_to(path, kind)
+
+    def unsafe_target(self, path: str) -> str | None:
+        """Why ``path`` may not be written (it is the report or last year's report), or None."""
+        return self.exports.unsafe_target(path)
 
     def render_summary(self, printer, pdf_path: str | None = None) -> int:
         return self.exports.render_summary(printer, pdf_path)

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QTableWidget,
                                QTableWidgetItem, QToolButton, QWidget)
 
+from ..core.text import printable
 from ..core.viewmodels import prior_keys, prior_rows, prior_summary
 from . import style
 from .change import Change
@@ -61,7 +62,7 @@ class PriorPane(QTableWidget):
             self.bar.label.setText("上年报告：无")
             self._keys = frozenset()
             return
-        self.bar.label.setText(prior_summary(rv.prior, rv.prior_how))
+        self.bar.label.setText(printable(prior_summary(rv.prior, rv.prior_how)))
         self._keys = prior_keys(rv.report, rv.prior)
         rows = prior_rows(rv.report, rv.prior)
         self.setRowCount(len(rows))

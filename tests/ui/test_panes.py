@@ -413,3 +413,21 @@ def test_help_menu_has_legend_rules_and_shortcuts(qtbot, window):
 
 def _unused():  # keep imports used by optional helpers
     return QEvent, QKeyEvent
+
+
+def test_a_cleared_cell_survives_reopening(qtbot, tmp_path):
+    store = str(tmp_path / "reviews")
+    w = MainWindow(store_root=store)
+    qtbot.addWidget(w)
+    open_report(qtbot, w, require(SEED_000))
+    key = "t3.new_received.natural_person"
+    w.clear_cell(key)
+    w.close()
+    w2 = MainWindow(store_root=store)
+    qtbot.addWidget(w2)
+    with qtbot.waitSignal(w2.reviewLoaded, timeout=60000) as blocker:
+        w2.open_path(str(SEED_000))
+    review = blocker.args[0]
+    assert review.edits == {key: None}                 # restored, not set aside as damaged
+    assert review.report.cells[key].value is None and review.report.cells[key].status == "edited"
+    assert not list((tmp_path / "reviews").glob("*.damaged-*"))
