@@ -9,8 +9,7 @@ import copy
 import threading
 
 import pytest
-from PySide6.QtCore import QEvent, Qt, QThread
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from gxaudit.core import load_report
@@ -409,10 +408,6 @@ def test_help_menu_has_legend_rules_and_shortcuts(qtbot, window):
         assert k in keys
     assert "撤销\n" in keys or keys.count("撤销") == 1 and "Ctrl++ / Ctrl++" not in keys
     window.help_dialog.close()
-
-
-def _unused():  # keep imports used by optional helpers
-    return QEvent, QKeyEvent
 
 
 def test_a_cleared_cell_survives_reopening(qtbot, tmp_path):
