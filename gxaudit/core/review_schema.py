@@ -73,7 +73,8 @@ LOG_ENTRY = {"at": _str, "who": _str, "action": _str, "target": _str, "before": 
              "after": _json_value, "reason": _str}
 PRIOR = {"how": _str, "source": SOURCE, "report": REPORT}
 REVIEW = {"source": SOURCE, "reviewer": _opt(_str), "created": _str, "updated": _str,
-          "report": REPORT, "edits": ("map", _number), "decisions": ("map", DECISION),
+          # An edit of None: the auditor cleared the cell (blank).
+          "report": REPORT, "edits": ("map", _opt(_number)), "decisions": ("map", DECISION),
           "notes": ("map", _str), "log": ("list", LOG_ENTRY), "prior_how": _str,
           "prior": ("optional", PRIOR)}
 REQUIRED = {id(SOURCE): ("path", "format"), id(REPORT): ("cells",), id(CELL): ("status",),

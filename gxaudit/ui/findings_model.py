@@ -7,6 +7,7 @@ from ..core.export.text import cell_name
 from ..core.model import SEVERITY_NAMES
 from ..core.review import FINDING_STATUS_NAMES, OPEN, FindingState, Review
 from ..core.text import fmt_number
+from ..core.viewmodels import local_time
 from . import style
 
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -18,11 +19,23 @@ class FindingsModel(QAbstractTableModel):
         super().__init__(parent)
         self.review: Review | None = None
         self.states: list[FindingState] = []
+        self._why: dict[str, str | None] = {}
+
+    def why(self, st: FindingState) -> str | None:
+        """For an open finding without a suspect: which cells could each explain it."""
+        if st.status != OPEN or st.finding.suspect is not None or self.review is None:
+            return None
+        fid = st.finding.id
+        if fid not in self._why:
+            from ..core.explain import explain
+            self._why[fid] = explain(self.review.report, st.finding, self.review.prior)
+        return self._why[fid]
 
     def set_review(self, review: Review | None) -> None:
         self.beginResetModel()
         self.review = review
         self.states = review.finding_states() if review else []
+        self._why: dict[str, str | None] = {}
         self.endResetModel()
 
     def refresh(self) -> None:
@@ -55,7 +68,7 @@ class FindingsModel(QAbstractTableModel):
             if col == 2:
                 return f.message
             if col == 3:
-                return cell_name(f.suspect) if f.suspect else ""
+                return cell_name(f.suspect) if f.suspect else (self.why(st) or "")
             if col == 4:
                 return fmt_number(f.suggested) if f.suggested is not None else ""
             if col == 5:
@@ -67,8 +80,11 @@ class FindingsModel(QAbstractTableModel):
                 return style.SEVERITY_FG.get(f.severity)
         if role == Qt.ItemDataRole.ToolTipRole:
             text = f.message
+            why = self.why(st)
+            if why:
+                text += f"\n{why}"
             if st.decision:
-                text += f"\n{FINDING_STATUS_NAMES[st.status]}：{st.decision.reason}（{st.decision.who}，{st.decision.at}）"
+                text += f"\n{FINDING_STATUS_NAMES[st.status]}：{st.decision.reason}（{st.decision.who}，{local_time(st.decision.at)}）"
             return text
         return None
 

@@ -4,14 +4,20 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
-from ..core import formats
 from ..core.grid import HEADER, LABEL, NOTE, VALUE, Grid, grid_for
 from ..core.model import BLANK, EDITED, PLACEHOLDER, SEVERITY_NAMES, STATUS_NAMES, UNREADABLE
 from ..core.review import CORRECTED, OPEN, Review
 from ..core.text import fmt_number, parse_value
+from ..core.viewmodels import cell_label, table_wide
 from . import style
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+MARKS_ROLE = Qt.ItemDataRole.UserRole + 3       # frozenset of marker names, for the delegate
+SUGGESTION_ROLE = Qt.ItemDataRole.UserRole + 4  # "3": the suspect's suggested value
+
+# Markers the delegate draws (the colour legend in the Help menu lists them).
+SUSPECT, ERROR_MARK, WARNING_MARK, EDITED_MARK, UNREADABLE_MARK = \
+    "suspect", "error", "warning", "edited", "unreadable"
 
 
 class GridModel(QAbstractTableModel):
@@ -19,6 +25,7 @@ class GridModel(QAbstractTableModel):
     emits ``editRequested``; the window turns it into an undoable command."""
 
     editRequested = Signal(str, object)      # cell key, new value (None: back to the source)
+    clearRequested = Signal(str)             # cell key: set it to blank
     invalidInput = Signal(str)               # a message for the status bar
 
     def __init__(self, table: str, parent=None):
@@ -57,10 +64,15 @@ class GridModel(QAbstractTableModel):
 
     def _index_findings(self) -> None:
         self._cell_findings = {}
+        self.table_findings = []
         if self.review is None:
             return
+        report = self.review.report
         for st in self.review.finding_states():
             if st.status == CORRECTED:
+                continue
+            if table_wide(st.finding, report) == self.table:
+                self.table_findings.append(st)      # marks the tab, not every cell
                 continue
             for k in st.finding.cells:
                 if k.startswith(self.table + "."):
@@ -133,6 +145,12 @@ class GridModel(QAbstractTableModel):
             return "" if cell.value is None else fmt_number(cell.value)
         if role == KEY_ROLE:
             return it.key
+        if role == MARKS_ROLE:
+            return self._marks(it.key, cell, open_states)
+        if role == SUGGESTION_ROLE:
+            sug = next((s.finding.suggested for s in open_states
+                        if s.finding.suspect == it.key and s.finding.suggested is not None), None)
+            return None if sug is None else fmt_number(sug)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -168,25 +186,41 @@ class GridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(it.key, cell, states)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{_cell_label(it.key)} {self._display(cell)}"
+            return f"{cell_label(it.key)} {self._display(cell) or STATUS_NAMES.get(cell.status, '')}"
         return None
+
+    @staticmethod
+    def _marks(key, cell, open_states) -> frozenset[str]:
+        marks = set()
+        if any(s.finding.suspect == key for s in open_states):
+            marks.add(SUSPECT)
+        # Cells of a finding that names its suspect are only tinted, not marked.
+        sev = {s.finding.severity for s in open_states if s.finding.suspect is None}
+        if "error" in sev:
+            marks.add(ERROR_MARK)
+        elif "warning" in sev:
+            marks.add(WARNING_MARK)
+        if cell.status == EDITED:
+            marks.add(EDITED_MARK)
+        if cell.status == UNREADABLE:
+            marks.add(UNREADABLE_MARK)
+        return frozenset(marks)
 
     @staticmethod
     def _display(cell) -> str:
         if cell.status == EDITED:
-            return f"{fmt_number(cell.value)} ✎"
+            return f"{fmt_number(cell.value) if cell.value is not None else ''} ✎"
         if cell.value is not None:
             return fmt_number(cell.value)
-        if cell.status == BLANK:
-            return ""
         if cell.status == PLACEHOLDER:
             return cell.raw
-        return f"？{cell.raw}" if cell.raw else "？"
+        return ""          # blank, or unreadable: an icon, the raw text only in the tooltip
 
     def _tooltip(self, key, cell, states) -> str:
-        lines = [f"<b>{_cell_label(key)}</b>", f"<code>{key}</code>"]
+        lines = [f"<b>{cell_label(key)}</b>", f"<code>{key}</code>"]
         if cell.status == EDITED:
-            lines.append(f"已修改：原值 {fmt_number(cell.original)}（原文“{cell.raw}”）")
+            now = "已清空" if cell.value is None else "已修改"
+            lines.append(f"{now}：原值 {fmt_number(cell.original)}（原文“{cell.raw}”）")
         else:
             lines.append(f"原文：“{cell.raw}”　状态：{STATUS_NAMES.get(cell.status, cell.status)}")
         if cell.reason and cell.status == UNREADABLE:
@@ -200,6 +234,11 @@ class GridModel(QAbstractTableModel):
                 text += f"（应为 {fmt_number(f.expected)}，实为 {fmt_number(f.actual)}）"
             if f.suspect == key:
                 text += f"<br>　疑似出错，建议改为 <b>{fmt_number(f.suggested)}</b>"
+            elif s.status == OPEN:
+                from ..core.explain import explain
+                why = explain(self.review.report, f, self.review.prior)
+                if why:
+                    text += f"<br>　{why}"
             if s.status != OPEN:
                 text += f"　— {s.status}"
             lines.append(text)
@@ -223,7 +262,3 @@ class GridModel(QAbstractTableModel):
         self.editRequested.emit(it.key, pv.value)
         return True
 
-
-def _cell_label(key: str) -> str:
-    spec = formats.spec_for(key)
-    return spec.label if spec else key

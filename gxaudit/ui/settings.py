@@ -37,3 +37,10 @@ def add_recent(path: str) -> list[str]:
     except OSError:
         pass
     return items
+
+
+def qsettings():
+    """Window state (splitters, zoom) in an INI file under the config directory,
+    so tests that point the config directory elsewhere never see the user's."""
+    from PySide6.QtCore import QSettings
+    return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)

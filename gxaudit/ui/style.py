@@ -38,3 +38,19 @@ def bold(font: QFont) -> QFont:
     f = QFont(font)
     f.setBold(True)
     return f
+
+SUSPECT_EDGE = QColor("#7a0d05")
+EDITED_EDGE = QColor("#2e7d32")
+TAB_ERROR = QColor("#b3261e")
+
+# The colour legend (Help menu): (background or None, marker text, meaning).
+LEGEND = (
+    (SUSPECT_BG, "0 → 3", "疑似出错的单元格（深红底、粗框），箭头后是按勾稽关系建议的值"),
+    (ERROR_BG, "", "参与一条未通过的错误级勾稽关系（右上角红色角标）"),
+    (WARNING_BG, "", "警告：空白、占位符、单位等需要核对（右上角黄色角标）"),
+    (PARTICIPANT_BG, "", "所在等式已指出疑似单元格，本格只是参与计算"),
+    (EDITED_BG, "3 ✎", "审核人修改过的单元格（绿色下划线），原值见提示"),
+    (RESOLVED_BG, "", "相关问题已确认、豁免或已更正"),
+    (None, "⚠", "无法识读：值为空，原文只在提示中显示"),
+    (HEADER_BG, "表头", "表头与行名称（滚动时固定不动）"),
+)
