@@ -9,7 +9,10 @@ import pytest
 from gxaudit.core import check_file
 from tests.conftest import FIXTURES, assert_matches_expected, require
 
-PDF = ["fx2021.pdf", "fx2019.pdf", "fx2021_split.pdf", "fx2021_tw.pdf"]
+PDF = ["fx2021.pdf", "fx2019.pdf", "fx2021_split.pdf", "fx2021_tw.pdf",
+       # rows of table 三 (and table 四) cut by a page break (make_fixtures.BREAKS)
+       "fx2021_brk_a.pdf", "fx2021_brk_b.pdf", "fx2021_brk_c.pdf", "fx2021_brk_d.pdf",
+       "fx2021_brk_t4.pdf"]
 
 
 def expected(name: str) -> dict:

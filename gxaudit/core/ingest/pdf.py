@@ -146,7 +146,13 @@ def _table_pages(texts: list[str], pdf=None) -> list[int]:
     if len(scored) > MAX_TABLE_PAGES:
         log.info("%d candidate table pages; keeping the %d best", len(scored), MAX_TABLE_PAGES)
         scored = sorted(scored, reverse=True)[:MAX_TABLE_PAGES]
-    return sorted(i for _, i in scored)
+    pages = {i for _, i in scored}
+    if pdf is not None:
+        # A table continued on the next page: that page may hold only a row or
+        # two of numbers (no labels to score), but it draws the table's lines.
+        pages |= {i + 1 for i in pages if i + 1 < len(texts) and i + 1 not in pages
+                  and texts[i + 1].strip() and _ruled(pdf, i + 1)}
+    return sorted(pages)
 
 
 def _is_page_number(text: str) -> bool:
@@ -338,4 +344,6 @@ def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) ->
             doc.rows.extend(scanned[i].rows)
         else:
             _text_lines(doc, i + 1, text)
+    from .pagejoin import join_page_breaks
+    doc.rows = join_page_breaks(doc.rows)
     return doc
