@@ -26,6 +26,7 @@ from ..document import Document, Row, Span
 from ..formats import FINGERPRINTS, LAYOUTS, SECTION_PHRASES
 from ..model import ReportError
 from ..text import normalize_label
+from .layout import is_page_number
 
 log = logging.getLogger("gxaudit.ingest.pdf")
 
@@ -39,7 +40,6 @@ MIN_PAGE_CHARS = 10
 # A page with fewer path objects than this has no ruled table to find.
 MIN_PATHS = 4
 
-_PAGE_NUMBER = re.compile(r"^(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
 _WS = re.compile(r"\s+")
 # The title of a side-by-side comparison of two years' reports (a peer tool's
 # printout such as "宿迁市 政务公开年报比对 / 年份: 2023 vs 2024"): both years'
@@ -134,15 +134,21 @@ def _ruled(pdf, index: int) -> bool:
         page.close()
 
 
-def _table_pages(texts: list[str], pdf=None) -> list[int]:
-    """0-based indices of the pages that hold tables 二/三/四."""
+def _table_pages(texts: list[str], pdf=None) -> tuple[list[int], list[int]]:
+    """0-based indices of the pages that hold tables 二/三/四: those drawn with
+    ruling lines (read by the table finder), and those whose table words
+    stand without any (read as text lines)."""
     markers = _table_markers()
     scored: list[tuple[int, int]] = []
+    unruled: list[int] = []
     for i, t in enumerate(texts):
         norm = normalize_label(t)
         score = sum(1 for m in markers if m in norm)
-        if score >= MIN_MARKERS and (pdf is None or _ruled(pdf, i)):
-            scored.append((score, i))
+        if score >= MIN_MARKERS:
+            if pdf is None or _ruled(pdf, i):
+                scored.append((score, i))
+            else:
+                unruled.append(i)
     if len(scored) > MAX_TABLE_PAGES:
         log.info("%d candidate table pages; keeping the %d best", len(scored), MAX_TABLE_PAGES)
         scored = sorted(scored, reverse=True)[:MAX_TABLE_PAGES]
@@ -152,17 +158,13 @@ def _table_pages(texts: list[str], pdf=None) -> list[int]:
         # two of numbers (no labels to score), but it draws the table's lines.
         pages |= {i + 1 for i in pages if i + 1 < len(texts) and i + 1 not in pages
                   and texts[i + 1].strip() and _ruled(pdf, i + 1)}
-    return sorted(pages)
-
-
-def _is_page_number(text: str) -> bool:
-    return bool(_PAGE_NUMBER.match(text.strip()))
+    return sorted(pages), unruled[:MAX_TABLE_PAGES]
 
 
 def _text_lines(doc: Document, page_no: int, text: str) -> None:
     for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         ln = ln.strip()
-        if ln and not _is_page_number(ln):
+        if ln and not is_page_number(ln):
             doc.line(ln, page=page_no)
 
 
@@ -227,7 +229,7 @@ def _plumber_page(doc_rows: list[tuple[float, int, Row]], page, page_no: int,
             if len(live) == 1 and cells[0] is live[0]:
                 # A full-width cell is a line of text inside the frame (a heading,
                 # 第二十条第（五）项, or a paragraph WPS put in a table).
-                if live[0].text and not _is_page_number(live[0].text):
+                if live[0].text and not is_page_number(live[0].text):
                     doc_rows.append((top, seq, Row([live[0]], page=page_no)))
                     seq += 1
                 continue
@@ -236,7 +238,7 @@ def _plumber_page(doc_rows: list[tuple[float, int, Row]], page, page_no: int,
     boxes_real = [t.bbox for t, _ in real]
     for ln in page.extract_text_lines(strip=True, return_chars=False):
         text = ln["text"].strip()
-        if not text or _is_page_number(text):
+        if not text or is_page_number(text):
             continue
         cy = (ln["top"] + ln["bottom"]) / 2
         cx = (ln["x0"] + ln["x1"]) / 2
@@ -300,7 +302,7 @@ def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) ->
             raise ReportError(f"这是两个年度报告的比对打印件（“{m.group(0)}”），不是单份年度报告，"
                               "请分别打开各年度的报告原件。")
 
-        table_pages = _table_pages(texts, pdf)
+        table_pages, unruled = _table_pages(texts, pdf)
         scanned = {}
         if scan_pages:
             from . import ocr
