@@ -1,6 +1,7 @@
 """Benchmark: OCR of scanned reports built from the corpus PDFs.
 
     .venv/bin/python benchmarks/bench_ocr.py [PDF ...] [--dpi 170] [--angle 0.6] [--blur 0.7]
+        [--colour] [--jpeg Q] [--seal] [--faint F]
 
 Each text-layer PDF of shared/corpus/real is turned into an image-only scan
 (tests/core/scanmaker.py: rendered at --dpi, turned --angle degrees, blurred),
@@ -39,6 +40,10 @@ def main() -> int:
     ap.add_argument("--dpi", type=int, default=170)
     ap.add_argument("--angle", type=float, default=0.6)
     ap.add_argument("--blur", type=float, default=0.7)
+    ap.add_argument("--colour", action="store_true", help="RGB scan (default greyscale)")
+    ap.add_argument("--jpeg", type=int, default=None, help="JPEG quality (default lossless)")
+    ap.add_argument("--seal", action="store_true", help="a red seal across the table")
+    ap.add_argument("--faint", type=float, default=0.0, help="faint/broken ruling lines, 0..1")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="gxaudit-bench-ocr-"))
     os.environ["XDG_CACHE_HOME"] = str(tmp / "cache")
@@ -55,7 +60,8 @@ def main() -> int:
     paths = [Path(p) for p in args.pdfs] or [CORPUS / n for n in DEFAULT]
     totals = [0, 0, 0]
     for src in paths:
-        scan = make_scan(src, tmp / f"{src.stem}.scan.pdf", dpi=args.dpi, angle=args.angle, blur=args.blur)
+        scan = make_scan(src, tmp / f"{src.stem}.scan.pdf", dpi=args.dpi, angle=args.angle, blur=args.blur,
+                         colour=args.colour, jpeg=args.jpeg, seal=args.seal, faint=args.faint)
         marks: list[tuple[float, str]] = []
         t0 = time.perf_counter()
         with reading(progress=lambda d, t, m: marks.append((time.perf_counter(), m))):

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from . import formats
 from .confidence import doubtful
 from .formats import FORMAT_2019, FORMAT_2021, T3_PART_COLUMNS, T4_PART_COLUMNS
-from .model import (BLANK, EDITED, ENCODING_NOTE, ERROR, INFO, PLACEHOLDER, UNREADABLE, WARNING,
+from .model import (EDITED, ENCODING_NOTE, ERROR, INFO, PLACEHOLDER, UNREADABLE, WARNING,
                     Finding, Report)
+from .blanks import blank_findings
 from .text import fmt_number
 
 RULESET_VERSION = "2026.1"
@@ -57,6 +58,7 @@ RULES: dict[str, RuleInfo] = {r.id: r for r in (
     RuleInfo("F-TEMPLATE", ERROR, "格式版本", "2021年及以后的报告应使用2021年版格式"),
     RuleInfo("F-ROWSET", WARNING, "表格行", "表格各行应与格式一致，无缺行、重复行"),
     RuleInfo("F-BLANK", WARNING, "空白单元格", "统计表中不应留空，无数据应填 0"),
+    RuleInfo("F-BLANK-SUM", WARNING, "空白影响核对", "空白单元格使勾稽关系无法判断；给出空白按 0 计时的结果"),
     RuleInfo("F-PLACEHOLDER", WARNING, "占位符", "统计表中以“/”“—”等代替数字"),
     RuleInfo("F-UNREADABLE", WARNING, "无法识读", "单元格内容无法识读为数字，需人工核对原文"),
     RuleInfo("F-UNREADABLE-MOST", ERROR, "表格大多无法识读",
@@ -509,7 +511,8 @@ def _cell_state_findings(report: Report, evals: list[Evaluation]) -> list[Findin
             rid = f"{t}.{row.key}"
             if rid in missing:
                 continue
-            for status, rule, what in ((BLANK, "F-BLANK", "空白"), (PLACEHOLDER, "F-PLACEHOLDER", "以占位符填写"),
+            # Blank cells: grouped by column or row in blanks.py.
+            for status, rule, what in ((PLACEHOLDER, "F-PLACEHOLDER", "以占位符填写"),
                                        (UNREADABLE, "F-UNREADABLE", "无法识读")):
                 # Cells an OCR reading put in doubt are F-OCR findings of their own.
                 keys = [f"{rid}.{c.key}" for c in lay.row_columns(row.key)
@@ -667,6 +670,7 @@ def check(report: Report, prior: Report | None = None) -> list[Finding]:
     findings += _t2_findings(report)
     findings += _format_findings(report)
     findings += _cell_state_findings(report, evals)
+    findings += blank_findings(report, evals, cells)
     findings += _ocr_findings(report, evals)
     findings += _reading_findings(report)
     findings += _fee_findings(report)

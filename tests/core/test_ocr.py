@@ -17,7 +17,7 @@ import pytest
 
 from gxaudit.core import check_file
 from gxaudit.core.confidence import DOUBTFUL_BELOW
-from gxaudit.core.ingest import ocr, read_document
+from gxaudit.core.ingest import ocr, ocr_engine, read_document
 from gxaudit.core.ingest.pdf import garbled
 from gxaudit.core.ingest.progress import ReadingCancelled, reading
 from gxaudit.core.model import BLANK, OK, UNREADABLE, ReportError
@@ -133,7 +133,7 @@ def test_no_network_during_ocr(one_page, monkeypatch):
         raise AssertionError("network access attempted during OCR")
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(ocr, "_ENGINE", None)       # build the engine under the block too
+    monkeypatch.setattr(ocr_engine, "_ENGINE", None)   # build the engine under the block too
     doc = read_document(str(one_page))
     assert doc.kind == "pdf-scan" and any(r.grid for r in doc.rows)
 

@@ -26,6 +26,7 @@ from ..document import Document, Row, Span
 from ..formats import FINGERPRINTS, LAYOUTS, SECTION_PHRASES
 from ..model import ReportError
 from ..text import normalize_label
+from .layout import is_page_number
 
 log = logging.getLogger("gxaudit.ingest.pdf")
 
@@ -39,7 +40,6 @@ MIN_PAGE_CHARS = 10
 # A page with fewer path objects than this has no ruled table to find.
 MIN_PATHS = 4
 
-_PAGE_NUMBER = re.compile(r"^(?:[-－—–]\s*\d{1,4}\s*[-－—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
 _WS = re.compile(r"\s+")
 # The title of a side-by-side comparison of two years' reports (a peer tool's
 # printout such as "宿迁市 政务公开年报比对 / 年份: 2023 vs 2024"): both years'
@@ -146,17 +146,19 @@ def _table_pages(texts: list[str], pdf=None) -> list[int]:
     if len(scored) > MAX_TABLE_PAGES:
         log.info("%d candidate table pages; keeping the %d best", len(scored), MAX_TABLE_PAGES)
         scored = sorted(scored, reverse=True)[:MAX_TABLE_PAGES]
-    return sorted(i for _, i in scored)
-
-
-def _is_page_number(text: str) -> bool:
-    return bool(_PAGE_NUMBER.match(text.strip()))
+    pages = {i for _, i in scored}
+    if pdf is not None:
+        # A table continued on the next page: that page may hold only a row or
+        # two of numbers (no labels to score), but it draws the table's lines.
+        pages |= {i + 1 for i in pages if i + 1 < len(texts) and i + 1 not in pages
+                  and texts[i + 1].strip() and _ruled(pdf, i + 1)}
+    return sorted(pages)
 
 
 def _text_lines(doc: Document, page_no: int, text: str) -> None:
     for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         ln = ln.strip()
-        if ln and not _is_page_number(ln):
+        if ln and not is_page_number(ln):
             doc.line(ln, page=page_no)
 
 
@@ -192,53 +194,63 @@ def _clean_cell(text: str | None) -> str:
     return (text or "").replace("\u00a0", " ").strip()
 
 
-def _plumber_page(doc_rows: list[tuple[float, int, Row]], page, page_no: int,
-                  table_base: int) -> int:
-    """Rows of one pdfplumber page: grid rows for tables, lines for the rest.
-    Returns the number of (real) tables found."""
-    page = page.dedupe_chars()
-    tables = page.find_tables()
+def _real_tables(page) -> list:
+    """pdfplumber's tables that are tables: two columns or more, and a row with two texts."""
     real = []
-    for t in tables:
+    for t in page.find_tables():
         data = t.extract()
         ncols = max((len(r) for r in data), default=0)
         multi = any(sum(1 for c in r if c and c.strip()) >= 2 for r in data)
         if ncols >= 2 and multi:
             real.append((t, data))
-    seq = 0
+    return real
+
+
+def _table_rows(t, data, page_no: int, table: int) -> list[tuple[float, Row]]:
+    """One grid row per table row (a merged cell's continuation is ``merged``);
+    a full-width cell is a line of text inside the frame (a heading,
+    第二十条第（五）项, or a paragraph WPS put in a table)."""
+    out: list[tuple[float, Row]] = []
+    boxes = [list(r.cells) for r in t.rows]
+    for ri, (trow, texts) in enumerate(zip(t.rows, data)):
+        cells: list[Span] = []
+        for ci, (box, text) in enumerate(zip(trow.cells, texts)):
+            if box is None:
+                cover = _covering(boxes, ri, ci)
+                cells.append(Span("", page_no, _bbox(cover) if cover else None, merged=True))
+            else:
+                cells.append(Span(_clean_cell(text), page_no, _bbox(box)))
+        top = float(trow.bbox[1])
+        live = [c for c in cells if not c.merged]
+        if len(live) == 1 and cells[0] is live[0]:
+            if live[0].text and not is_page_number(live[0].text):
+                out.append((top, Row([live[0]], page=page_no)))
+            continue
+        out.append((top, Row(cells, page=page_no, grid=True, table=table)))
+    return out
+
+
+def _plumber_page(doc_rows: list[tuple[float, int, Row]], page, page_no: int,
+                  table_base: int) -> int:
+    """Rows of one pdfplumber page: grid rows for tables, lines for the rest.
+    Returns the number of (real) tables found."""
+    page = page.dedupe_chars()
+    real = _real_tables(page)
+    items: list[tuple[float, Row]] = []
     for ti, (t, data) in enumerate(real):
-        boxes = [list(r.cells) for r in t.rows]
-        for ri, (trow, texts) in enumerate(zip(t.rows, data)):
-            cells: list[Span] = []
-            for ci, (box, text) in enumerate(zip(trow.cells, texts)):
-                if box is None:
-                    cover = _covering(boxes, ri, ci)
-                    cells.append(Span("", page_no, _bbox(cover) if cover else None, merged=True))
-                else:
-                    cells.append(Span(_clean_cell(text), page_no, _bbox(box)))
-            top = float(trow.bbox[1])
-            live = [c for c in cells if not c.merged]
-            if len(live) == 1 and cells[0] is live[0]:
-                # A full-width cell is a line of text inside the frame (a heading,
-                # 第二十条第（五）项, or a paragraph WPS put in a table).
-                if live[0].text and not _is_page_number(live[0].text):
-                    doc_rows.append((top, seq, Row([live[0]], page=page_no)))
-                    seq += 1
-                continue
-            doc_rows.append((top, seq, Row(cells, page=page_no, grid=True, table=table_base + ti)))
-            seq += 1
+        items += _table_rows(t, data, page_no, table_base + ti)
     boxes_real = [t.bbox for t, _ in real]
     for ln in page.extract_text_lines(strip=True, return_chars=False):
         text = ln["text"].strip()
-        if not text or _is_page_number(text):
+        if not text or is_page_number(text):
             continue
         cy = (ln["top"] + ln["bottom"]) / 2
         cx = (ln["x0"] + ln["x1"]) / 2
         if any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in boxes_real):
             continue
         bbox = _bbox((ln["x0"], ln["top"], ln["x1"], ln["bottom"]))
-        doc_rows.append((float(ln["top"]), seq, Row([Span(text, page_no, bbox)], page=page_no)))
-        seq += 1
+        items.append((float(ln["top"]), Row([Span(text, page_no, bbox)], page=page_no)))
+    doc_rows.extend((top, len(doc_rows) + k, row) for k, (top, row) in enumerate(items))
     return len(real)
 
 
@@ -289,63 +301,17 @@ def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) ->
         if n == 0:
             raise ReportError("PDF 文件没有任何页面。")
         texts, images = _pdfium_texts(pdf)
-        # Pages the OCR reads: images without a text layer, and text layers
-        # that are garbage (those fall back to the picture of the page).
-        bad = [i for i, t in enumerate(texts) if garbled(t)]
-        if bad:
-            log.info("%s: garbled text layer on pages %s; using OCR there", path, [i + 1 for i in bad])
-            for i in bad:
-                texts[i] = ""
-        scan_pages = sorted(set(bad) | {i for i, im in enumerate(images) if im})
-
-        with_text = sum(1 for t in texts if len(_WS.sub("", t)) >= MIN_PAGE_CHARS)
-        if with_text == 0 and not scan_pages:
-            raise ReportError("PDF 文件中没有可提取的文字。")
-
-        head = _WS.sub("", texts[0])[:200]
-        m = _COMPARISON.search(head)
-        if m:
-            raise ReportError(f"这是两个年度报告的比对打印件（“{m.group(0)}”），不是单份年度报告，"
-                              "请分别打开各年度的报告原件。")
-
+        scan_pages = _scan_pages(path, texts, images)
+        _refuse(texts, scan_pages)
         table_pages = _table_pages(texts, pdf)
-        scanned = {}
-        if scan_pages:
-            from . import ocr
-            if ocr.available():
-                scanned = ocr.read_pages(pdf, scan_pages, sha256, _table_markers(), MIN_MARKERS,
-                                         progress=progress, cancel=cancel)
-            elif table_pages:
-                log.warning("%s: OCR not installed; pages %s left unread", path, [i + 1 for i in scan_pages])
-            else:
-                raise ReportError(ocr.MISSING_MESSAGE)
+        scanned = _ocr_pages(pdf, path, scan_pages, table_pages, sha256, progress, cancel)
     finally:
         pdf.close()
     log.info("%s: %d pages, table pages %s, scanned pages %s", path, n, [i + 1 for i in table_pages],
              [i + 1 for i in scanned])
     kind = "pdf-scan" if any(res.table for res in scanned.values()) else "pdf"
     doc = Document(kind=kind, path=path, sha256=sha256, pages=n)
-    plumbed: dict[int, list[Row]] = {}
-    if table_pages:
-        import pdfplumber
-        # pdfminer warns on stderr about harmless font quirks ("Could not get FontBBox").
-        logging.getLogger("pdfminer").setLevel(logging.ERROR)
-        try:
-            page_no = None
-            with pdfplumber.open(io.BytesIO(data), pages=[i + 1 for i in table_pages]) as plumb:
-                table_base = 0
-                for page in plumb.pages:
-                    page_no = page.page_number
-                    items: list[tuple[float, int, Row]] = []
-                    table_base += _plumber_page(items, page, page_no, table_base)
-                    items.sort(key=lambda x: (x[0], x[1]))
-                    plumbed[page_no - 1] = [row for _, _, row in items]
-        except ReportError:
-            raise
-        except _damaged_page_errors() as exc:
-            log.warning("pdfplumber failed on %s: %r", path, exc)
-            where = f"第 {page_no} 页（表格页）" if page_no else "表格页"
-            raise ReportError(f"PDF 文件的{where}已损坏，页面内容无法解析，无法读取其中的表格。") from exc
+    plumbed = _plumb(path, data, table_pages)
     for i, text in enumerate(texts):
         if i in plumbed:
             doc.rows.extend(plumbed[i])
@@ -353,4 +319,70 @@ def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) ->
             doc.rows.extend(scanned[i].rows)
         else:
             _text_lines(doc, i + 1, text)
+    from .pagejoin import join_page_breaks
+    doc.rows = join_page_breaks(doc.rows)
     return doc
+
+
+def _scan_pages(path: str, texts: list[str], images: list[bool]) -> list[int]:
+    """Pages the OCR reads: images without a text layer, and text layers that
+    are garbage (those fall back to the picture of the page; their text is dropped)."""
+    bad = [i for i, t in enumerate(texts) if garbled(t)]
+    if bad:
+        log.info("%s: garbled text layer on pages %s; using OCR there", path, [i + 1 for i in bad])
+        for i in bad:
+            texts[i] = ""
+    return sorted(set(bad) | {i for i, im in enumerate(images) if im})
+
+
+def _refuse(texts: list[str], scan_pages: list[int]) -> None:
+    """No text at all, or a side-by-side comparison of two years: not one report."""
+    with_text = sum(1 for t in texts if len(_WS.sub("", t)) >= MIN_PAGE_CHARS)
+    if with_text == 0 and not scan_pages:
+        raise ReportError("PDF 文件中没有可提取的文字。")
+    head = _WS.sub("", texts[0])[:200]
+    m = _COMPARISON.search(head)
+    if m:
+        raise ReportError(f"这是两个年度报告的比对打印件（“{m.group(0)}”），不是单份年度报告，"
+                          "请分别打开各年度的报告原件。")
+
+
+def _ocr_pages(pdf, path: str, scan_pages: list[int], table_pages: list[int], sha256: str,
+               progress, cancel) -> dict:
+    if not scan_pages:
+        return {}
+    from . import ocr
+    if ocr.available():
+        return ocr.read_pages(pdf, scan_pages, sha256, _table_markers(), MIN_MARKERS,
+                              progress=progress, cancel=cancel)
+    if table_pages:
+        log.warning("%s: OCR not installed; pages %s left unread", path, [i + 1 for i in scan_pages])
+        return {}
+    raise ReportError(ocr.MISSING_MESSAGE)
+
+
+def _plumb(path: str, data: bytes, table_pages: list[int]) -> dict[int, list[Row]]:
+    """The table pages' rows through pdfplumber's table finder, by 0-based page."""
+    plumbed: dict[int, list[Row]] = {}
+    if not table_pages:
+        return plumbed
+    import pdfplumber
+    # pdfminer warns on stderr about harmless font quirks ("Could not get FontBBox").
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    page_no = None
+    try:
+        with pdfplumber.open(io.BytesIO(data), pages=[i + 1 for i in table_pages]) as plumb:
+            table_base = 0
+            for page in plumb.pages:
+                page_no = page.page_number
+                items: list[tuple[float, int, Row]] = []
+                table_base += _plumber_page(items, page, page_no, table_base)
+                items.sort(key=lambda x: (x[0], x[1]))
+                plumbed[page_no - 1] = [row for _, _, row in items]
+    except ReportError:
+        raise
+    except _damaged_page_errors() as exc:
+        log.warning("pdfplumber failed on %s: %r", path, exc)
+        where = f"第 {page_no} 页（表格页）" if page_no else "表格页"
+        raise ReportError(f"PDF 文件的{where}已损坏，页面内容无法解析，无法读取其中的表格。") from exc
+    return plumbed

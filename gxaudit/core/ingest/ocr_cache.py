@@ -1,0 +1,87 @@
+"""The OCR results of a scan, cached by the file's sha256 under the user cache directory."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..document import Row, Span
+
+log = logging.getLogger("gxaudit.ingest.ocr")
+
+CACHE_VERSION = 1
+
+
+@dataclass
+class PageResult:
+    rows: list[Row]
+    table: bool          # the page holds (or was read as) a statistical table
+
+
+def cache_dir() -> Path:
+    import platformdirs
+    return Path(platformdirs.user_cache_dir("gxaudit", appauthor=False)) / "ocr"
+
+
+def _cache_path(sha256: str) -> Path:
+    return cache_dir() / f"{sha256}.json"
+
+
+def _engine_id() -> str:
+    try:
+        from importlib.metadata import version
+        return f"rapidocr {version('rapidocr')}"
+    except Exception:  # noqa: BLE001
+        return "rapidocr ?"
+
+
+def cache_load(sha256: str, indices: list[int]) -> dict[int, PageResult] | None:
+    if not sha256:
+        return None
+    path = _cache_path(sha256)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("version") != CACHE_VERSION or data.get("engine") != _engine_id():
+        return None
+    pages = data.get("pages", {})
+    if any(str(i) not in pages for i in indices):
+        return None
+    out: dict[int, PageResult] = {}
+    try:
+        for i in indices:
+            p = pages[str(i)]
+            rows = []
+            for r in p["rows"]:
+                cells = [Span(c["t"], i + 1, tuple(c["b"]) if c.get("b") else None, c.get("c", 1.0),
+                              merged=bool(c.get("m"))) for c in r["cells"]]
+                rows.append(Row(cells, page=i + 1, grid=bool(r.get("grid")), table=r.get("table")))
+            out[i] = PageResult(rows, bool(p.get("table")))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return out
+
+
+def cache_store(sha256: str, results: dict[int, PageResult]) -> None:
+    if not sha256:
+        return
+    data = {"version": CACHE_VERSION, "engine": _engine_id(), "pages": {
+        str(i): {"table": res.table, "rows": [
+            {"grid": r.grid, "table": r.table,
+             "cells": [{"t": c.text, "b": list(c.bbox) if c.bbox else None, "c": c.confidence,
+                        **({"m": True} if c.merged else {})} for c in r.cells]}
+            for r in res.rows]}
+        for i, res in results.items()}}
+    path = _cache_path(sha256)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        log.warning("could not write the OCR cache %s", path, exc_info=True)

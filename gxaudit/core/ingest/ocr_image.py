@@ -1,0 +1,138 @@
+"""Page images: binarising, skew, and the ruling lines drawn on them (numpy)."""
+from __future__ import annotations
+
+import math
+
+from .gridfind import Seg
+
+def otsu(gray) -> int:
+    import numpy as np
+    hist = np.bincount(gray.ravel(), minlength=256).astype(float)
+    total = hist.sum()
+    if total == 0:
+        return 128
+    w = np.cumsum(hist)
+    mu = np.cumsum(hist * np.arange(256))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (mu[-1] * w / total - mu) ** 2 / (w * (total - w))
+    between = np.nan_to_num(between)
+    return int(np.argmax(between))
+
+
+def dark_mask(gray):
+    """Ink: darker than Otsu's threshold, and never lighter than 200 (a white
+    page with a little text has a meaningless Otsu threshold near white)."""
+    t = min(otsu(gray), 200)
+    return gray < max(t, 60)
+
+
+def skew_angle(dark, max_deg: float = 2.0) -> float:
+    """The page's skew in degrees (lines going down to the right are
+    positive), from the sharpest horizontal projection profile."""
+    import numpy as np
+    ys, xs = np.nonzero(dark)
+    if len(ys) < 200:
+        return 0.0
+    if len(ys) > 150_000:
+        idx = np.random.default_rng(0).choice(len(ys), 150_000, replace=False)
+        ys, xs = ys[idx], xs[idx]
+    xs = xs.astype(float) - dark.shape[1] / 2
+    ys = ys.astype(float)
+
+    def score(a: float) -> float:
+        yy = np.round(ys - xs * math.tan(math.radians(a))).astype(np.int64)
+        yy -= yy.min()
+        h = np.bincount(yy).astype(float)
+        return float((h * h).sum())
+
+    best = max(np.arange(-max_deg, max_deg + 1e-9, 0.1), key=score)
+    fine = max(np.arange(best - 0.1, best + 0.1 + 1e-9, 0.02), key=score)
+    return round(float(fine), 3)
+
+
+def _line_segments(dark, min_len: int, max_thick: int, margin: int, fill: float = 0.85,
+                   gap: int = 3) -> list[Seg]:
+    """Horizontal ruling segments of a binary image: runs of at least
+    ``min_len`` pixels that are (almost) all ink, grouped over the few pixel
+    rows a line is thick.  A run of text strokes is no line: a line is thin
+    (at most ``max_thick`` rows) and has white on both sides along most of its
+    length (within ``margin`` pixels), where text has other strokes."""
+    import numpy as np
+    h, w = dark.shape
+    if w < min_len:
+        return []
+    cs = np.zeros((h, w + 1), dtype=np.int32)
+    np.cumsum(dark, axis=1, out=cs[:, 1:])
+    win = cs[:, min_len:] - cs[:, :-min_len]             # ink in [x, x+min_len)
+    full = win >= int(fill * min_len)
+    rows = np.nonzero(full.any(axis=1))[0]
+    if len(rows) == 0:
+        return []
+    # Every pixel covered by a full window.
+    cov = np.zeros((h, w + 1), dtype=np.int32)
+    fr, fc = np.nonzero(full)
+    np.add.at(cov, (fr, fc), 1)
+    np.add.at(cov, (fr, np.minimum(fc + min_len, w)), -1)
+    on = np.cumsum(cov, axis=1)[:, :w] > 0
+    segs: list[Seg] = []
+    # Bands of consecutive rows that hold line pixels: one line each.
+    breaks = np.nonzero(np.diff(rows) > 1)[0]
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(rows) - 1]))
+    for s, e in zip(starts, ends):
+        band = rows[s:e + 1]
+        sub = on[band]
+        union = sub.any(axis=0)
+        # Close small gaps.
+        idx = np.nonzero(union)[0]
+        if len(idx) == 0:
+            continue
+        cuts = np.nonzero(np.diff(idx) > gap + 1)[0]
+        rs = np.concatenate(([0], cuts + 1))
+        re_ = np.concatenate((cuts, [len(idx) - 1]))
+        for a, b in zip(rs, re_):
+            seg = _run_segment(dark, band, sub, int(idx[a]), int(idx[b]) + 1, min_len, max_thick, margin)
+            if seg is not None:
+                segs.append(seg)
+    return segs
+
+
+def _run_segment(dark, band, sub, lo: int, hi: int, min_len: int, max_thick: int,
+                 margin: int) -> Seg | None:
+    """One run of line pixels in a band of rows: a ruling segment, or None
+    (too short, too thick, or text with ink on both sides)."""
+    import numpy as np
+    if hi - lo < min_len:
+        return None
+    # The rows this run stands on: those carrying most of it (a text
+    # stroke that touches the line's end is not part of it).
+    cover = sub[:, lo:hi].sum(axis=1)
+    keep = cover >= 0.5 * cover.max()
+    mine = band[keep]
+    ext = np.nonzero(sub[keep, lo:hi].any(axis=0))[0]
+    lo, hi = lo + int(ext[0]), lo + int(ext[-1]) + 1
+    if hi - lo < min_len:
+        return None
+    r0, r1 = int(mine[0]), int(mine[-1])
+    if r1 - r0 + 1 > max_thick:
+        return None
+    side = np.zeros(hi - lo, dtype=bool)
+    above = dark[max(0, r0 - 1 - margin):max(0, r0 - 1), lo:hi]
+    below = dark[r1 + 2:r1 + 2 + margin, lo:hi]
+    if above.shape[0]:
+        side |= above.any(axis=0)
+    if below.shape[0]:
+        side |= below.any(axis=0)
+    return Seg(float(mine.mean()), float(lo), float(hi)) if side.mean() < 0.5 else None
+
+
+def ruling(dark, dpi: float) -> tuple[list[Seg], list[Seg]]:
+    """Horizontal and vertical ruling segments of a page image."""
+    import numpy as np
+    h_min = max(8, int(round(30 * dpi / 72)))   # longer than two em dashes (——)
+    v_min = max(6, int(round(15 * dpi / 72)))   # taller than a character
+    thick = max(3, int(round(3 * dpi / 72)))
+    margin = max(2, int(round(3 * dpi / 72)))
+    hs = _line_segments(dark, h_min, thick, margin)
+    vs = _line_segments(np.ascontiguousarray(dark.T), v_min, thick, margin)
+    return hs, vs
