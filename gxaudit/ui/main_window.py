@@ -372,6 +372,15 @@ class MainWindow(QMainWindow):
         from ..resources import sample_report
         self.open_path(str(sample_report()))
 
+    def open_paths(self, paths: list[str]) -> None:
+        """Open the first of several files (command line, 打开方式, a second start);
+        the others go to the top of 文件 → 最近打开."""
+        for p in reversed(paths[1:]):
+            settings.add_recent(p)
+        self.open_path(paths[0])
+        if len(paths) > 1:
+            self.statusBar().showMessage(f"另外 {len(paths) - 1} 个文件已列入 文件 → 最近打开。", 10000)
+
     def open_path(self, path: str) -> None:
         if self.operation is not None and self.operation.running:
             self.operation.cancel()
@@ -583,7 +592,7 @@ class MainWindow(QMainWindow):
     def _default_name(self, suffix: str) -> str:
         rep = self.review.report
         base = f"{rep.agency or '年报'}{rep.year or ''}审核{suffix}"
-        folder = os.path.dirname(os.path.abspath(rep.source.path))
+        folder = settings.last_export_dir() or os.path.dirname(os.path.abspath(rep.source.path))
         return os.path.join(folder if os.access(folder, os.W_OK) else os.path.expanduser("~"), base)
 
     def export_workbook_dialog(self) -> None:
