@@ -48,7 +48,7 @@ class ReviewerDialog(QDialog):
         self.setWindowTitle("审核人与复核人")
         reviewer, checker = names()
         lay = QVBoxLayout(self)
-        intro = ("欢迎使用 gxaudit。请填写审核人姓名：它会出现在审核摘要的签字栏、工作簿页脚和修改记录中。"
+        intro = ("欢迎使用 gxaudit。请填写审核人姓名，\n它会出现在审核摘要的签字栏、工作簿页脚和修改记录中。"
                  if first_use else "审核人姓名出现在审核摘要的签字栏、工作簿页脚和修改记录中。")
         text = QLabel(intro + "\n复核人可以留空，签字栏中留出手写位置。")
         text.setWordWrap(True)
@@ -72,7 +72,7 @@ class ReviewerDialog(QDialog):
         lay.addWidget(self.buttons)
         self.reviewer_edit.textChanged.connect(self._update)
         self._update()
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(480)
 
     def _update(self) -> None:
         ok = bool(self.reviewer_edit.text().strip())
