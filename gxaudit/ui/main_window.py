@@ -951,7 +951,8 @@ class MainWindow(QMainWindow):
                           "pypdfium2（Apache-2.0 / BSD-3）、PDFium（BSD-3）、openpyxl（MIT）、matplotlib（PSF 兼容）、"
                           "NumPy（BSD-3）、Pillow（MIT-CMU）、python-docx（MIT）、lxml（BSD-3）、"
                           "OpenCC（Apache-2.0）、platformdirs（MIT）；"
-                          "OCR 组件 RapidOCR（Apache-2.0）、ONNX Runtime（MIT）、OpenCV（Apache-2.0）。",
+                          "OCR 组件 RapidOCR（Apache-2.0）、ONNX Runtime（MIT）、OpenCV（Apache-2.0）；"
+                          "随附字体 文泉驿微米黑 WenQuanYi Micro Hei（Apache-2.0 或 GPLv3+ 字体例外）。",
                           QMessageBox.Icon.Information)
 
     # -- drag and drop ---------------------------------------------------------------
