@@ -115,6 +115,26 @@ def _system_paths() -> dict[str, str]:
     return found
 
 
+def _packages_of(paths: list[str]) -> set[str]:
+    """The packages owning ``paths`` (one ``dpkg -S`` call)."""
+    out = subprocess.run(["dpkg", "-S", *paths], capture_output=True, text=True).stdout
+    packages = set()
+    for line in out.splitlines():
+        pkgs = line.partition(": ")[0]
+        packages.update(p.split(":")[0].strip() for p in pkgs.split(","))
+    return packages
+
+
+def _split_needs(needs: dict[str, set[str]], own: set[str], system: dict[str, str]):
+    """(sonames the required files need from the system, the unmet ones).  A file
+    with a library nobody provides here is an optional plugin Qt skips; what only
+    such files need is no dependency either."""
+    unmet = {f: {so for so in sos if so not in own and so not in system} for f, sos in needs.items()}
+    missing = sorted({f"{so} ({Path(f).name})" for f, sos in unmet.items() for so in sos})
+    wanted = {so for f, sos in needs.items() if not unmet[f] for so in sos if so not in own}
+    return sorted(wanted), missing
+
+
 def shlib_depends(bundle: Path) -> tuple[list[str], list[str]]:
     """The packages of the system libraries the bundle's binaries (Qt's plugins
     included) link to, found as dpkg-shlibdeps would, but in seconds: the
@@ -126,20 +146,9 @@ def shlib_depends(bundle: Path) -> tuple[list[str], list[str]]:
     own = {p.name for p in bundle.rglob("*") if p.is_file() or p.is_symlink()}
     needs, glibc = _elf_needs(elves)
     system = _system_paths()
-    missing = sorted({f"{so} ({Path(f).name})" for f, sos in needs.items() for so in sos
-                      if so not in own and so not in system})
-    # A file with a library nobody provides is an optional plugin Qt skips; what
-    # only such files need is no dependency either.
-    optional = {f for f, sos in needs.items() if any(so not in own and so not in system for so in sos)}
-    wanted = sorted({so for f, sos in needs.items() if f not in optional for so in sos if so not in own})
-    paths = sorted({os.path.realpath(system[so]) for so in wanted if so in system}
-                   | {system[so] for so in wanted if so in system})
-    out = subprocess.run(["dpkg", "-S", *paths], capture_output=True, text=True).stdout
-    packages = set()
-    for line in out.splitlines():
-        pkgs, _, _path = line.partition(": ")
-        packages.update(p.split(":")[0].strip() for p in pkgs.split(","))
-    deps = [f"libc6 (>= {glibc})" if p == "libc6" else p for p in sorted(packages)]
+    wanted, missing = _split_needs(needs, own, system)
+    paths = sorted({system[so] for so in wanted} | {os.path.realpath(system[so]) for so in wanted})
+    deps = [f"libc6 (>= {glibc})" if p == "libc6" else p for p in sorted(_packages_of(paths))]
     return deps, missing
 
 
