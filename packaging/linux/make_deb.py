@@ -59,7 +59,9 @@ def is_elf(path: Path) -> bool:
 
 
 def _link_or_copy(src, dst) -> None:
-    """Hard links where possible: the bundle is 600 MB and dpkg-deb only reads it."""
+    """Hard links where possible: the bundle is 600 MB and dpkg-deb only reads it.
+    (So one build at a time: another build's chmod or clean-up changes the
+    linked files' ctime, and dpkg-deb's tar stops with "file changed as we read it".)"""
     try:
         os.link(src, dst)
     except OSError:
@@ -76,7 +78,9 @@ def copy_tree(src: Path, dst: Path) -> None:
             if p.is_symlink():
                 continue
             exe = p.parent == dst and name in ("gxaudit", "gxaudit-cli")
-            os.chmod(p, 0o755 if exe else 0o644)
+            mode = 0o755 if exe else 0o644
+            if p.stat().st_mode & 0o7777 != mode:   # (a hard link: chmod would touch dist/ too)
+                os.chmod(p, mode)
 
 
 def install_file(src: Path, dst: Path, mode: int = 0o644) -> None:
