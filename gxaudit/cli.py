@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -24,35 +25,50 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_UNREADABLE, f"gxaudit：参数有误：{message}（gxaudit --help 查看用法）\n")
 
 
+COMMANDS = ("check", "export", "library", "gui")
+
+
+def _names(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reviewer", metavar="姓名",
+                        help="审核人姓名（签字栏、页脚、修改记录）；默认取环境变量 GXAUDIT_REVIEWER，再取登录名")
+    parser.add_argument("--checker", metavar="姓名",
+                        help="复核人姓名（签字栏）；默认取环境变量 GXAUDIT_CHECKER，否则留空待手写")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="gxaudit", description="政府信息公开工作年度报告审核工具")
-    p.add_argument("--version", action="version", version=f"gxaudit {__version__}")
-    p.add_argument("--self-test", nargs=2, metavar=("REPORT", "OUTDIR"),
+    from .cli_zh import install
+    install()
+    p = _Parser(prog="gxaudit", description="政府信息公开工作年度报告审核工具。"
+                "不带命令时打开审核窗口；gxaudit 报告文件… 在窗口中打开这些报告。")
+    p.add_argument("--version", action="version", version=f"gxaudit {__version__}", help="显示版本号后退出")
+    p.add_argument("--self-test", nargs=2, metavar=("报告", "输出文件夹"),
                    help="自检：打开报告、检查、导出工作簿和审核摘要后退出（打包后的冒烟测试用）")
-    sub = p.add_subparsers(dest="command")
+    sub = p.add_subparsers(dest="command", title="命令", metavar="命令")
     c = sub.add_parser("check", help="读取一份报告，检查勾稽关系，输出问题清单")
-    c.add_argument("report", help="报告文件：PDF（含文字层）、DOCX、HTML、文本（.txt/.md）或 gxaudit 导出的工作簿")
+    c.add_argument("report", metavar="报告", help="报告文件：PDF（含文字层）、DOCX、HTML、文本（.txt/.md）或 gxaudit 导出的工作簿")
     c.add_argument("--json", action="store_true", help="以 JSON 输出（见 report-json.md）")
-    c.add_argument("--prior", metavar="PRIOR", help="上年报告（任一支持的格式，或已保存的审核记录 .review.json）")
+    c.add_argument("--prior", metavar="上年报告", help="上年报告（任一支持的格式，或已保存的审核记录 .review.json）")
     c.add_argument("--no-library", action="store_true",
                    help="不把本报告记入本地报告库，也不从报告库中查找上年报告")
     c.add_argument("--xlsx", metavar="OUT.xlsx", help="同时导出带批注的审核工作簿")
     c.add_argument("--summary", metavar="OUT.pdf", help="同时导出可打印的审核摘要（PDF）")
+    _names(c)
     e = sub.add_parser("export", help="把已保存的审核记录导出为工作簿或审核摘要")
-    e.add_argument("review", help="审核记录（.review.json）或 gxaudit 导出的工作簿")
+    e.add_argument("review", metavar="审核记录", help="审核记录（.review.json）或 gxaudit 导出的工作簿")
     e.add_argument("--xlsx", metavar="OUT.xlsx", help="导出带批注的审核工作簿")
     e.add_argument("--summary", metavar="OUT.pdf", help="导出可打印的审核摘要（PDF）")
+    _names(e)
     lib = sub.add_parser("library", help="本地报告库：用于查找上年报告")
     lsub = lib.add_subparsers(dest="library_command")
     la = lsub.add_parser("add", help="把报告文件（或文件夹中的全部报告）加入报告库")
-    la.add_argument("paths", nargs="+", metavar="FILE_OR_FOLDER")
+    la.add_argument("paths", nargs="+", metavar="文件或文件夹")
     lsub.add_parser("list", help="列出报告库中的报告")
     lr = lsub.add_parser("remove", help="从报告库中删除（按编号、sha256 或文件路径）")
-    lr.add_argument("ids", nargs="+", metavar="ID")
+    lr.add_argument("ids", nargs="+", metavar="编号")
     from .cli_batch import add_parser as add_batch_parser
     add_batch_parser(sub)
     g = sub.add_parser("gui", help="打开审核窗口")
-    g.add_argument("report", nargs="?", help="要打开的报告文件")
+    g.add_argument("report", nargs="*", metavar="报告", help="要打开的报告文件（可以是多个）")
     return p
 
 
@@ -147,14 +163,26 @@ def cmd_check(args) -> int:
             review = Review(report)
             if prior.report is not None:
                 review.set_prior(prior.report, prior.how, "命令行")
-        if not _export(review, args.xlsx, args.summary):
+        if not _export(review, args.xlsx, args.summary, args):
             return EXIT_UNREADABLE
     return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
 
 
-def _export(review, xlsx: str | None, summary: str | None) -> bool:
+def _apply_names(args) -> None:
+    """--reviewer/--checker win over the environment, for this run."""
+    import os
+    for opt, var in (("reviewer", "GXAUDIT_REVIEWER"), ("checker", "GXAUDIT_CHECKER")):
+        value = (getattr(args, opt, None) or "").strip()
+        if value:
+            os.environ[var] = value
+
+
+def _export(review, xlsx: str | None, summary: str | None, args=None) -> bool:
     """Write the requested exports; False (after one line on stderr) on failure."""
     from .core.model import ReportError
+    from .core.review import default_reviewer
+    if args is not None and getattr(args, "reviewer", None):
+        review.reviewer = default_reviewer()       # the name given for this run signs
     try:
         if xlsx:
             from .core.export.xlsx import export_workbook
@@ -216,7 +244,7 @@ def cmd_export(args) -> int:
         print("gxaudit：无法读取审核记录：这不是 gxaudit 保存的审核记录（.review.json），或文件已损坏。",
               file=sys.stderr)
         return EXIT_UNREADABLE
-    return EXIT_OK if _export(review, args.xlsx, args.summary) else EXIT_UNREADABLE
+    return EXIT_OK if _export(review, args.xlsx, args.summary, args) else EXIT_UNREADABLE
 
 
 def _set_aside_if_ours(path: str, exc: Exception) -> str:
@@ -294,13 +322,31 @@ def _library_command(args, lib) -> int:
     return EXIT_OK
 
 
-def cmd_gui(path: str | None) -> int:
+def cmd_gui(paths: list[str] | None) -> int:
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        print("gxaudit：无法打开审核窗口：没有图形显示环境（可用 gxaudit check 报告文件 在命令行检查）。",
+              file=sys.stderr)
+        return EXIT_UNREADABLE
     try:
         from .ui.app import run
     except ImportError as exc:
         print(f"gxaudit：无法启动图形界面：{exc}", file=sys.stderr)
         return EXIT_UNREADABLE
-    return run(path)
+    return run(paths or [])
+
+
+def files_for_gui(argv: list[str]) -> list[str] | None:
+    """``gxaudit FILE…`` (the desktop entry's ``%F``, Windows' ``"%1"``, 打开方式):
+    the files to open in the window, or None when argv is a command line."""
+    if not argv:
+        return None
+    first = argv[0]
+    if first.startswith("-") or (first in COMMANDS and not os.path.isfile(first)):
+        return None
+    looks_like_file = (os.path.exists(first) or first.startswith("file:") or os.sep in first
+                       or "/" in first or bool(os.path.splitext(first)[1]))
+    return list(argv) if looks_like_file else None    # "chek" is a typo, not a file
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -327,7 +373,12 @@ def _main(argv: list[str] | None = None) -> int:
     _stdout_utf8()
     from .logs import setup_logging
     setup_logging()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    files = files_for_gui(argv)
+    if files is not None:
+        return cmd_gui(files)
     args = _parser().parse_args(argv)
+    _apply_names(args)
     if args.self_test:
         from .ui.selftest import run_self_test
         return run_self_test(*args.self_test)

@@ -6,7 +6,8 @@ on the PATH.
     .venv/bin/python packaging/build.py [--report FILE] [--skip-smoke]
 
 Output: dist/gxaudit/ (the folder to ship), dist/gxaudit/gxaudit (the app),
-dist/gxaudit/gxaudit-cli (the console tool).  Prints the build time, the
+dist/gxaudit/gxaudit-cli (the console tool); on Linux then
+dist/gxaudit_<version>_amd64.deb (packaging/linux/make_deb.py; --no-deb skips it).  Prints the build time, the
 bundle size and the smoke-test result.  Needs the `package` extra
 (`pip install -e ".[package]"`).
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -78,13 +80,23 @@ def main(argv=None) -> int:
     ap.add_argument("--report", type=Path, default=DEFAULT_REPORT)
     ap.add_argument("--skip-build", action="store_true")
     ap.add_argument("--skip-smoke", action="store_true")
+    ap.add_argument("--no-deb", action="store_true", help="Linux: do not make the .deb after the bundle")
+    ap.add_argument("--deb-compression", choices=("xz", "gzip"), default="gzip")
     args = ap.parse_args(argv)
     if not args.skip_build:
         secs = build()
         print(f"built {DIST / 'gxaudit'} in {secs:.0f} s; size {folder_size(DIST / 'gxaudit') / 1e6:.0f} MB")
-    if args.skip_smoke:
-        return 0
-    return smoke(args.report)
+    if not args.skip_smoke:
+        rc = smoke(args.report)
+        if rc:
+            return rc
+    if sys.platform.startswith("linux") and not args.no_deb:
+        if shutil.which("dpkg-deb") is None:
+            print("dpkg-deb not found: no .deb made (apt-get install dpkg-dev)")
+            return 0
+        return subprocess.run([sys.executable, str(ROOT / "packaging" / "linux" / "make_deb.py"),
+                               "--compression", args.deb_compression]).returncode
+    return 0
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 # a CJK font, a virtual environment in .venv and the project with its test and ocr extras.
 # Idempotent: a second run only checks. Usage: bash scripts/setup.sh [--with-tools]
 #   --with-tools  also install Xvfb, poppler-utils and LibreOffice (screenshots, fixtures),
-#                 and PyInstaller.  The ocr extra (rapidocr + onnxruntime, for scanned PDFs)
-#                 is always installed: seed 003 and many published reports are scans.
+#                 dpkg-dev, lintian and appstream (the .deb and its checks) and PyInstaller.
+#                 The ocr extra (rapidocr + onnxruntime, for scanned PDFs) is always
+#                 installed: seed 003 and many published reports are scans.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +13,8 @@ APT_BASE=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfreetype6 libfontconfig1 
           fonts-wqy-microhei
           libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
           libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0)
-APT_TOOLS=(xvfb xauth poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui desktop-file-utils)
+APT_TOOLS=(xvfb xauth poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui desktop-file-utils
+           dpkg-dev lintian appstream shared-mime-info)
 
 want=("${APT_BASE[@]}")
 if [[ "${1:-}" == "--with-tools" ]]; then want+=("${APT_TOOLS[@]}"); fi

@@ -11,11 +11,17 @@ if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]] && .venv/bin/python -c "import gx
 fi
 echo "没有图形显示环境：改为在命令行检查样例报告。"
 mkdir -p gxaudit-output
+outputs=(sample-check.txt sample-check.json sample-review.xlsx sample-summary.pdf)
+for f in "${outputs[@]}"; do rm -f "gxaudit-output/$f"; done   # list only what this run writes
 set +e
 .venv/bin/gxaudit check "$sample" --xlsx gxaudit-output/sample-review.xlsx \
     --summary gxaudit-output/sample-summary.pdf | tee gxaudit-output/sample-check.txt
 .venv/bin/gxaudit check "$sample" --json > gxaudit-output/sample-check.json
 set -e
+written=(); missing=()
+for f in "${outputs[@]}"; do
+  if [[ -s "gxaudit-output/$f" ]]; then written+=("$f"); else missing+=("$f"); fi
+done
 echo
-echo "结果已写入：$(pwd)/gxaudit-output/（问题清单 sample-check.txt、JSON sample-check.json、"
-echo "          审核工作簿 sample-review.xlsx、审核摘要 sample-summary.pdf）"
+if ((${#written[@]})); then echo "结果已写入：$(pwd)/gxaudit-output/：${written[*]}"; fi
+if ((${#missing[@]})); then echo "未能生成：${missing[*]}（原因见上方的错误信息）" >&2; exit 1; fi

@@ -31,7 +31,7 @@ def test_desktop_file_offers_open_with_for_reports():
     mimes = set(filter(None, entry["MimeType"].split(";")))
     assert {"application/pdf", "text/html",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"} <= mimes
-    assert entry["Exec"] == "gxaudit %f" and entry["Icon"] == "org.gxaudit.GxAudit"
+    assert entry["Exec"] == "gxaudit %F" and entry["Icon"] == "org.gxaudit.GxAudit"
 
 
 def test_icons_render_from_the_one_svg(tmp_path):

@@ -63,6 +63,10 @@ def now_iso() -> str:
 
 
 def default_reviewer() -> str:
+    """``GXAUDIT_REVIEWER`` (the CLI's --reviewer, the GUI's 审核人), else the login name."""
+    name = os.environ.get("GXAUDIT_REVIEWER", "").strip()
+    if name:
+        return name
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name on some systems

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from ..core.model import ReportError
+from . import settings
 from .workers import Operation
 
 log = logging.getLogger("gxaudit.ui")
@@ -25,7 +26,7 @@ class ExportFlow(QObject):
     def _default_name(self, suffix: str) -> str:
         rep = self.w.review.report
         base = f"{rep.agency or '年报'}{rep.year or ''}审核{suffix}"
-        folder = os.path.dirname(os.path.abspath(rep.source.path))
+        folder = settings.last_export_dir() or os.path.dirname(os.path.abspath(rep.source.path))
         return os.path.join(folder if os.access(folder, os.W_OK) else os.path.expanduser("~"), base)
 
     def export_workbook_dialog(self) -> None:

@@ -362,6 +362,15 @@ class MainWindow(QMainWindow):
         from ..resources import sample_report
         self.open_path(str(sample_report()))
 
+    def open_paths(self, paths: list[str]) -> None:
+        """Open the first of several files (command line, 打开方式, a second start);
+        the others go to the top of 文件 → 最近打开."""
+        for p in reversed(paths[1:]):
+            settings.add_recent(p)
+        self.open_path(paths[0])
+        if len(paths) > 1:
+            self.statusBar().showMessage(f"另外 {len(paths) - 1} 个文件已列入 文件 → 最近打开。", 10000)
+
     def open_path(self, path: str) -> None:
         if self.operation is not None and self.operation.running:
             self.operation.cancel()
@@ -743,7 +752,8 @@ class MainWindow(QMainWindow):
                           "pypdfium2（Apache-2.0 / BSD-3）、PDFium（BSD-3）、openpyxl（MIT）、matplotlib（PSF 兼容）、"
                           "NumPy（BSD-3）、Pillow（MIT-CMU）、python-docx（MIT）、lxml（BSD-3）、"
                           "OpenCC（Apache-2.0）、platformdirs（MIT）；"
-                          "OCR 组件 RapidOCR（Apache-2.0）、ONNX Runtime（MIT）、OpenCV（Apache-2.0）。",
+                          "OCR 组件 RapidOCR（Apache-2.0）、ONNX Runtime（MIT）、OpenCV（Apache-2.0）；"
+                          "随附字体 文泉驿微米黑 WenQuanYi Micro Hei（Apache-2.0 或 GPLv3+ 字体例外）。",
                           QMessageBox.Icon.Information)
 
     # -- drag and drop ---------------------------------------------------------------

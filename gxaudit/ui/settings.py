@@ -44,3 +44,37 @@ def qsettings():
     so tests that point the config directory elsewhere never see the user's."""
     from PySide6.QtCore import QSettings
     return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+# -- named preferences (the reviewer's name, the last export folder) in settings.json ---------
+def _settings_path() -> Path:
+    return config_dir() / "settings.json"
+
+
+def _all() -> dict:
+    try:
+        with open(_settings_path(), encoding="utf-8") as fh:
+            data = json.load(fh)
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def get(key: str, default: str = "") -> str:
+    value = _all().get(key, default)
+    return value if isinstance(value, str) else default
+
+
+def put(key: str, value: str) -> None:
+    data = _all()
+    data[key] = value
+    try:
+        atomic_write_json(_settings_path(), data)  # type: ignore[arg-type]
+    except OSError:
+        pass
+
+
+def last_export_dir() -> str:
+    """The folder of the last export, when it still exists."""
+    folder = get("last_export_dir")
+    return folder if folder and os.path.isdir(folder) else ""

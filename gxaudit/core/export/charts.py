@@ -50,12 +50,29 @@ def _has_glyphs(path: str) -> bool:
     return all(ord(ch) in cmap for ch in _CJK_PROBE)
 
 
-@lru_cache(maxsize=1)
-def find_cjk_font() -> str | None:
-    """The family name of an installed font with Chinese glyphs, or None."""
-    mpl()
-    from matplotlib import font_manager
-    entries = font_manager.fontManager.ttflist
+def bundled_fonts() -> list[str]:
+    """The open-licensed CJK font(s) shipped in ``resources/fonts/``."""
+    try:
+        from ...resources import resource
+        folder = resource("fonts")
+    except FileNotFoundError:
+        return []
+    if not folder.is_dir():
+        return []
+    return sorted(str(p) for p in folder.iterdir() if p.suffix.lower() in (".ttf", ".ttc", ".otf"))
+
+
+def _register_bundled(font_manager) -> None:
+    known = {e.fname for e in font_manager.fontManager.ttflist}
+    for path in bundled_fonts():
+        if path not in known:
+            try:
+                font_manager.fontManager.addfont(path)
+            except Exception:  # noqa: BLE001 - a damaged file must not stop the export
+                log.warning("bundled font %s unusable", path, exc_info=True)
+
+
+def _pick(entries) -> str | None:
     by_name: dict[str, list] = {}
     for e in entries:
         by_name.setdefault(e.name, []).append(e)
@@ -68,6 +85,39 @@ def find_cjk_font() -> str | None:
         if any(h.lower() in e.name.lower() for h in hints) and _has_glyphs(e.fname):
             return e.name
     return None
+
+
+def rescan_fonts(font_manager) -> None:
+    """Forget matplotlib's font list (its cache may predate the CJK font's
+    installation), scan the system again and save the fresh list."""
+    import matplotlib
+    fm = font_manager.fontManager
+    fm.__init__()                      # in place: findfont stays bound to this manager
+    if hasattr(fm, "_findfont_cached"):
+        fm._findfont_cached.cache_clear()
+    try:
+        from pathlib import Path
+        cache = Path(matplotlib.get_cachedir(), f"fontlist-v{font_manager.FontManager.__version__}.json")
+        font_manager.json_dump(fm, cache)
+    except Exception:  # noqa: BLE001 - an unwritable cache only costs the next start a scan
+        log.info("could not save matplotlib's font list", exc_info=True)
+
+
+@lru_cache(maxsize=1)
+def find_cjk_font() -> str | None:
+    """The family name of a font with Chinese glyphs, or None: an installed
+    one, else the bundled one; when matplotlib's (cached) font list has none,
+    the system's fonts are scanned once more before giving up."""
+    mpl()
+    from matplotlib import font_manager
+    _register_bundled(font_manager)
+    name = _pick(font_manager.fontManager.ttflist)
+    if name is None:
+        log.info("no CJK font in matplotlib's font list; rescanning the system fonts")
+        rescan_fonts(font_manager)
+        _register_bundled(font_manager)
+        name = _pick(font_manager.fontManager.ttflist)
+    return name
 
 
 def require_cjk_font() -> str:

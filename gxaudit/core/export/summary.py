@@ -288,7 +288,7 @@ def _notes(p: _Pages, review: Review) -> None:
     p.y += 0.1
 
 
-def _signoff(p: _Pages, review: Review) -> None:
+def _signoff(p: _Pages, review: Review, checker: str = "") -> None:
     h = 1.15
     p.ensure(h + 0.1)
     p.y += 0.05
@@ -302,8 +302,9 @@ def _signoff(p: _Pages, review: Review) -> None:
     y += 0.45
     p.text(MARGIN_X + 0.2, y, "日期：", size=10)
     p.hline(MARGIN_X + 0.75, MARGIN_X + w / 2 - 0.4, y + 0.2)
-    p.text(MARGIN_X + w / 2, y, "复核人：", size=10)
-    p.hline(MARGIN_X + w / 2 + 0.75, MARGIN_X + w - 0.3, y + 0.2)
+    p.text(MARGIN_X + w / 2, y, f"复核人：{checker}", size=10)
+    if not checker:
+        p.hline(MARGIN_X + w / 2 + 0.75, MARGIN_X + w - 0.3, y + 0.2)
     p.y += h + 0.1
 
 
@@ -323,11 +324,15 @@ def _footers(p: _Pages, review: Review) -> None:
                  color="#444444", ha="right", va="bottom")
 
 
-def summary_pages(review: Review, prior: Report | None = None) -> list:
+def summary_pages(review: Review, prior: Report | None = None, checker: str | None = None) -> list:
     """The summary as A4 matplotlib Figures (also for printing from the GUI).
     ``prior``: last year's report of the agency, drawn beside this year's;
-    defaults to the review's own prior when it has one."""
+    defaults to the review's own prior when it has one.  ``checker``: the
+    复核人 printed in the sign-off box (default ``GXAUDIT_CHECKER``; blank
+    leaves a line to sign by hand)."""
     font = require_cjk_font()
+    if checker is None:
+        checker = os.environ.get("GXAUDIT_CHECKER", "").strip()
     mpl()
     import matplotlib
     from ..review import now_iso
@@ -349,7 +354,7 @@ def summary_pages(review: Review, prior: Report | None = None) -> list:
         _charts(p, review, prior)
         _findings(p, review)
         _notes(p, review)
-        _signoff(p, review)
+        _signoff(p, review, checker)
         _footers(p, review)
     return p.figs
 
@@ -390,10 +395,11 @@ def summary_pdf_bytes(review: Review, prior: Report | None = None) -> bytes:
     return buf.getvalue()
 
 
-def export_summary_pdf(review: Review, path: str | os.PathLike, prior: Report | None = None) -> Path:
+def export_summary_pdf(review: Review, path: str | os.PathLike, prior: Report | None = None,
+                       checker: str | None = None) -> Path:
     """Write the printable summary to ``path`` (atomically)."""
     path = Path(path)
-    figs = summary_pages(review, prior)
+    figs = summary_pages(review, prior, checker)
     try:
         with atomic_path(path) as tmp:
             _write(figs, tmp, review)
