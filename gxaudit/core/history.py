@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .formats import Layouts
 from .model import Cell, Report, SourceInfo
+from .paths import library_path  # noqa: F401 - the UI shows it
 from .text import to_simplified
 
 log = logging.getLogger("gxaudit.history")
@@ -122,9 +123,6 @@ class LibraryDamaged(Exception):
     pass
 
 
-def library_path() -> Path:
-    from .review import data_dir
-    return data_dir() / "library.sqlite3"
 
 
 class Library:

@@ -46,6 +46,7 @@ from pathlib import Path
 
 from ..document import Row, Span
 from ..model import ReportError
+from .layout import is_page_number
 from .progress import check_cancelled, report_progress
 
 log = logging.getLogger("gxaudit.ingest.ocr")
@@ -580,7 +581,6 @@ def grid_rows(lines: list[OcrLine], tables: list[Table], dark, frame: _Frame, dp
               page_no: int, table_base: int) -> list[Row]:
     """Rows of one OCR'd page: a grid row per table band, a line row for the
     text outside the tables, in reading order."""
-    from .pdf import _is_page_number
     items: list[tuple[float, int, Row]] = []
     seq = 0
     per_table: list[dict[tuple[int, int], list[Piece]]] = [dict() for _ in tables]
@@ -641,14 +641,14 @@ def grid_rows(lines: list[OcrLine], tables: list[Table], dark, frame: _Frame, dp
         for top, r in rows:
             live = [c for c in r.cells if not c.merged]
             if len(live) == 1 and r.cells[0] is live[0]:
-                if live[0].text and not _is_page_number(live[0].text):
+                if live[0].text and not is_page_number(live[0].text):
                     items.append((top, seq, Row([live[0]], page=page_no)))
                     seq += 1
                 continue
             items.append((top, seq, r))
             seq += 1
     for ln in _text_lines(outside):
-        if ln.text and not _is_page_number(ln.text):
+        if ln.text and not is_page_number(ln.text):
             items.append((ln.y0, seq, Row([Span(ln.text, page_no, frame.bbox(ln.x0, ln.y0, ln.x1, ln.y1),
                                                 round(ln.score, 4))], page=page_no)))
             seq += 1
@@ -683,11 +683,10 @@ def line_rows(lines: list[OcrLine], frame: _Frame, page_no: int, cells: bool = F
     """Rows of a page without a ruled table: one line row per visual line, or
     (``cells``) one row per visual line with one cell per OCR box — like
     OCR'd tab text, so a missing cell is never shifted into place."""
-    from .pdf import _is_page_number
     rows: list[Row] = []
     if not cells:
         for ln in _text_lines(lines):
-            if ln.text and not _is_page_number(ln.text):
+            if ln.text and not is_page_number(ln.text):
                 rows.append(Row([Span(ln.text, page_no, frame.bbox(ln.x0, ln.y0, ln.x1, ln.y1),
                                       round(ln.score, 4))], page=page_no))
         return rows
@@ -707,7 +706,7 @@ def line_rows(lines: list[OcrLine], frame: _Frame, page_no: int, cells: bool = F
                  for l in g if l.text.strip()]
         if not spans:
             continue
-        if len(spans) == 1 and _is_page_number(spans[0].text):
+        if len(spans) == 1 and is_page_number(spans[0].text):
             continue
         rows.append(Row(spans, page=page_no))
     return rows
