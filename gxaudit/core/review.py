@@ -23,7 +23,8 @@ from pathlib import Path
 
 from .files import atomic_write_json
 from .formats import Layouts
-from .model import EDITED, Cell, Finding, Report, SourceInfo
+from .model import EDITED, Cell, Finding, Report
+from .paths import data_dir, reviews_dir  # noqa: F401 - data_dir kept for callers
 from .text import fmt_number
 
 log = logging.getLogger("gxaudit.review")
@@ -37,18 +38,6 @@ OVERRIDDEN = "overridden"   # dismissed by the auditor (explained, not an error)
 CORRECTED = "corrected"     # no longer fires after the auditor's corrections
 FINDING_STATUSES = (OPEN, ACCEPTED, OVERRIDDEN, CORRECTED)
 FINDING_STATUS_NAMES = {OPEN: "待处理", ACCEPTED: "已确认", OVERRIDDEN: "已豁免", CORRECTED: "已更正"}
-
-
-def data_dir() -> Path:
-    env = os.environ.get("GXAUDIT_DATA_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_data_dir
-    return Path(user_data_dir("gxaudit", appauthor=False))
-
-
-def reviews_dir() -> Path:
-    return data_dir() / "reviews"
 
 
 def now_iso() -> str:
@@ -246,7 +235,7 @@ class Review:
         src = self.base.source
         return {
             "schema": REVIEW_SCHEMA,
-            "source": {"path": src.path, "format": src.format, "pages": src.pages, "sha256": src.sha256},
+            "source": src.to_dict(),
             "reviewer": self.reviewer,
             "created": self.created,
             "updated": self.updated,
@@ -258,8 +247,7 @@ class Review:
             "prior_how": self.prior_how,
             "prior": None if self.prior is None else {
                 "how": self.prior_how,
-                "source": {"path": self.prior.source.path, "format": self.prior.source.format,
-                           "pages": self.prior.source.pages, "sha256": self.prior.source.sha256},
+                "source": self.prior.source.to_dict(),
                 "report": _report_json(self.prior)},
         }
 
@@ -306,40 +294,14 @@ def _prior_label(prior: Report | None) -> str:
     return f"{prior.agency or '未识别机关'} {prior.year or '?'}年度（{os.path.basename(prior.source.path)}）"
 
 
-# -- the report inside a review file ---------------------------------------------
+# -- the report inside a review file (model.py's one dict form) --------------------
 
 def _report_json(report: Report) -> dict:
-    d = {
-        "agency": report.agency, "year": report.year, "template": report.template,
-        "published": report.published, "layouts": report.layouts.as_dict(),
-        "title_year": report.title_year, "period_year": report.period_year,
-        "sections": report.sections, "reading_notes": report.reading_notes,
-        "duplicates": report.duplicates, "missing_rows": report.missing_rows,
-        "fingerprints": report.fingerprints,
-        "cells": {k: {f: getattr(c, f) for f in ("value", "raw", "status", "page", "bbox",
-                                                 "confidence", "unit", "note", "reason", "line")}
-                  for k, c in report.cells.items()},
-    }
-    return d
+    return report.to_dict()
 
 
 def _report_from_json(d: dict, src: dict) -> Report:
-    cells = {}
-    for k, c in d["cells"].items():
-        bbox = tuple(c["bbox"]) if c.get("bbox") else None
-        cells[k] = Cell(key=k, value=c.get("value"), raw=c.get("raw", ""), status=c["status"],
-                        page=c.get("page"), bbox=bbox, confidence=c.get("confidence", 1.0),
-                        unit=c.get("unit"), note=c.get("note"), reason=c.get("reason"),
-                        line=c.get("line"))
-    return Report(
-        source=SourceInfo(src["path"], src["format"], src.get("pages"), src.get("sha256", "")),
-        agency=d.get("agency"), year=d.get("year"), template=d.get("template", "unknown"),
-        published=d.get("published"), layouts=Layouts(**d.get("layouts", {})), cells=cells,
-        title_year=d.get("title_year"), period_year=d.get("period_year"),
-        sections=d.get("sections", {}), reading_notes=d.get("reading_notes", []),
-        duplicates=d.get("duplicates", []), missing_rows=d.get("missing_rows", []),
-        fingerprints=d.get("fingerprints", {}),
-    )
+    return Report.from_dict(d, src)
 
 
 # -- the store ------------------------------------------------------------------

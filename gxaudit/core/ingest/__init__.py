@@ -42,7 +42,8 @@ def sniff(path: str, head: bytes) -> str:
     return "text"
 
 
-def read_document(path: str) -> Document:
+def read_source(path: str) -> tuple[bytes, str, str]:
+    """A file's bytes, sha256 and kind (see :func:`sniff`), or ReportError."""
     if not os.path.exists(path):
         raise ReportError(f"找不到文件：{path}")
     if os.path.isdir(path):
@@ -60,6 +61,12 @@ def read_document(path: str) -> Document:
     sha = hashlib.sha256(data).hexdigest()
     kind = sniff(path, data[:8192])
     log.info("reading %s as %s (%d bytes)", path, kind, size)
+    return data, sha, kind
+
+
+def parse_document(path: str, data: bytes, sha: str, kind: str) -> Document:
+    """The Document of a source report's bytes.  An exported workbook is no
+    source: it is a review file (see :mod:`gxaudit.core.session`)."""
     if kind == "text":
         from .text import read_text
         return read_text(path, data, sha)
@@ -72,11 +79,9 @@ def read_document(path: str) -> Document:
     if kind == "pdf":
         from .pdf import read_pdf
         return read_pdf(path, data, sha)
-    if kind == "xlsx":
-        from .workbook import read_workbook
-        return read_workbook(path, data, sha)
-    raise ReportError({
-        "docx": "本版本尚不能读取 Word（.docx）文件，请先导出为文本（.txt）后再打开。",
-        "xlsx": "本版本尚不能读取 Excel 工作簿。",
-        "html": "本版本尚不能读取网页（HTML）文件，请先另存为文本（.txt）后再打开。",
-    }[kind])
+    raise ReportError("这是 gxaudit 导出的审核工作簿，不是报告原文；请用“打开”或 gxaudit check 直接打开它。")
+
+
+def read_document(path: str) -> Document:
+    """The Document of a source report file."""
+    return parse_document(path, *read_source(path))
