@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import sys
+from pathlib import Path
 
 from . import __version__
 
@@ -65,23 +66,54 @@ def _library(args):
     """The report library, or None (with the reason logged) when it cannot be used."""
     if getattr(args, "no_library", False):
         return None
-    from .core.history import Library
+    from .core.history import Library, LibraryError
     try:
         lib = Library()
+    except LibraryError as exc:      # locked by another gxaudit, or unusable: left as it is
+        print(f"gxaudit：{exc}本次检查未使用报告库。", file=sys.stderr)
+        return None
     except Exception as exc:  # noqa: BLE001 - the check must work without the library
         log.warning("report library unavailable: %s", exc)
+        print("gxaudit：报告库暂不可用，本次检查未使用报告库。", file=sys.stderr)
         return None
     if lib.notice:
         print(f"gxaudit：{lib.notice}", file=sys.stderr)
     return lib
 
 
+def _unsafe_targets(args, source: str, prior: str | None = None) -> bool:
+    """Refuse (one line on stderr) outputs that are an input or each other,
+    before anything is read or written; True when refused."""
+    from .core.files import UnsafeTarget, check_targets
+    from .core.history import library_path
+    try:
+        check_targets({"--xlsx": args.xlsx, "--summary": args.summary},
+                      [source, prior, library_path()])
+    except UnsafeTarget as exc:
+        print(f"gxaudit：拒绝写入：{exc}", file=sys.stderr)
+        return True
+    return False
+
+
+def _record(library, report) -> None:
+    """Add the report to the library; a lock taken meanwhile only skips that."""
+    from .core.history import LibraryError
+    try:
+        library.add(report)
+    except LibraryError as exc:
+        print(f"gxaudit：{exc}本报告未记入报告库。", file=sys.stderr)
+
+
 def cmd_check(args) -> int:
     from .core.model import ReportError
     from .core.session import check_path, fresh_review
 
+    if _unsafe_targets(args, args.report, args.prior):
+        return EXIT_UNREADABLE
     try:
         checked = check_path(args.report, args.prior, lambda: _library(args))
+        for note in checked.notes:
+            print(f"gxaudit：{note}", file=sys.stderr)
     except ReportError as exc:
         print(f"gxaudit：无法读取报告：{exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -138,14 +170,21 @@ def cmd_export(args) -> int:
     import json as _json
 
     from .core.model import ReportError
+    from .core.review import ReviewDamaged
     if not (args.xlsx or args.summary):
         print("gxaudit：参数有误：请用 --xlsx 或 --summary 指定要导出的文件。", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if _unsafe_targets(args, args.review):
         return EXIT_UNREADABLE
     try:
         from .core.session import open_review_file
         review = open_review_file(args.review)
     except FileNotFoundError:
         print(f"gxaudit：无法读取审核记录：找不到文件：{args.review}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except ReviewDamaged as exc:
+        print(f"gxaudit：无法读取审核记录：这不是 gxaudit 保存的审核记录（.review.json），或文件已损坏"
+              f"（{exc}）{_set_aside_if_ours(args.review, exc)}", file=sys.stderr)
         return EXIT_UNREADABLE
     except ReportError as exc:
         print(f"gxaudit：无法读取审核记录：{exc}", file=sys.stderr)
@@ -158,17 +197,45 @@ def cmd_export(args) -> int:
     return EXIT_OK if _export(review, args.xlsx, args.summary) else EXIT_UNREADABLE
 
 
-def cmd_library(args) -> int:
+def _set_aside_if_ours(path: str, exc: Exception) -> str:
+    """A damaged review in gxaudit's own review folder is set aside (as when the
+    GUI opens it); a file elsewhere, named by the user, is left where it is."""
     import os
 
-    from .core.history import Library
+    from .core.review import ReviewStore
+    store = ReviewStore()
+    try:
+        ours = os.path.samefile(os.path.dirname(os.path.abspath(path)), store.root)
+    except OSError:
+        ours = False
+    if not ours or not path.endswith(".review.json"):
+        return "。"
+    try:
+        return f"，已另存为 {store.set_aside(Path(path), exc)}。"
+    except OSError:
+        return "。"
+
+
+def cmd_library(args) -> int:
+    from .core.history import Library, LibraryError
+    try:
+        return _library_command(args, Library())
+    except BrokenPipeError:
+        raise
+    except LibraryError as exc:
+        print(f"gxaudit：{exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+        log.exception("report library failed")
+        print(f"gxaudit：无法使用报告库：出现意外错误（{type(exc).__name__}），详情见日志。", file=sys.stderr)
+        return EXIT_UNREADABLE
+
+
+def _library_command(args, lib) -> int:
+    import os
+
     from .core.model import ReportError
     from .core.session import load_report
-    try:
-        lib = Library()
-    except Exception as exc:  # noqa: BLE001
-        print(f"gxaudit：无法打开报告库：{exc}", file=sys.stderr)
-        return EXIT_UNREADABLE
     if lib.notice:
         print(f"gxaudit：{lib.notice}", file=sys.stderr)
     if args.library_command == "add":
@@ -215,6 +282,23 @@ def cmd_gui(path: str | None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; a reader that went away (``gxaudit check … | head -1``)
+    ends it quietly: no traceback, no "Exception ignored" at exit."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # Python flushes stdout again at exit; point it at devnull so that
+        # flush cannot fail a second time.
+        import os
+        import signal
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 128 + getattr(signal, "SIGPIPE", 13)   # what a shell shows for a closed pipe
+
+
+def _main(argv: list[str] | None = None) -> int:
     _stdout_utf8()
     from .logs import setup_logging
     setup_logging()

@@ -27,6 +27,8 @@ def _isolated_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdgdata"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    from gxaudit.core.files import forget_protected
+    forget_protected()           # sources read by an earlier test are not this test's
 
 
 def require(path: Path) -> Path:

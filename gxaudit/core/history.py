@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,48 +120,124 @@ class PriorMatch:
     score: float
 
 
-class LibraryDamaged(Exception):
-    pass
+class LibraryError(Exception):
+    """The library cannot be used now; the message is one Chinese sentence."""
 
 
+class LibraryDamaged(LibraryError):
+    """The file fails SQLite's integrity check or is not a database."""
+
+
+class LibraryBusy(LibraryError):
+    """Another process holds the library's lock (not damage: the file is left as it is)."""
+
+
+BUSY_MESSAGE = "报告库正被另一个 gxaudit 使用…"
+BUSY_ERROR = "报告库正被另一个 gxaudit 使用，请稍后再试（报告库文件未作改动）。"
+DEFAULT_WAIT = 30.0      # seconds to wait for another process's lock
+
+
+def _is_lock(exc: BaseException) -> bool:
+    msg = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in msg or "busy" in msg)
+
+
+
+
+def default_wait() -> float:
+    try:
+        return float(os.environ.get("GXAUDIT_LIBRARY_WAIT", DEFAULT_WAIT))
+    except ValueError:
+        return DEFAULT_WAIT
 
 
 class Library:
-    def __init__(self, path: Path | str | None = None):
+    """``busy(waited_seconds)`` hears while another process holds the lock;
+    returning False gives up at once (:class:`LibraryBusy`), as does waiting
+    longer than ``wait`` seconds.  Only a file that fails the integrity check
+    (or is not a database) is set aside and replaced by an empty library."""
+
+    def __init__(self, path: Path | str | None = None, busy=None, wait: float | None = None):
         self.path = Path(path) if path else library_path()
         self.notice: str | None = None
+        self.wait = default_wait() if wait is None else wait
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._conn = self._connect()
+            self._conn = self._connect_waiting(busy)
+        except LibraryBusy:
+            raise
         except (sqlite3.DatabaseError, LibraryDamaged) as exc:
-            aside = self.path.with_name(
-                f"{self.path.stem}.damaged-{_dt.datetime.now():%Y%m%d%H%M%S}{self.path.suffix}")
-            os.replace(self.path, aside)
-            for suffix in ("-wal", "-shm"):
-                side = Path(str(self.path) + suffix)
-                if side.exists():
-                    os.replace(side, Path(str(aside) + suffix))
-            log.warning("report library %s is damaged (%s); set aside as %s", self.path, exc, aside)
-            self.notice = f"报告库文件已损坏，已另存为 {aside.name}，并新建了报告库。"
-            self._conn = self._connect()
+            if not self._damaged(exc):
+                log.warning("report library %s unusable: %s", self.path, exc)
+                raise LibraryError(f"无法打开报告库 {self.path}（{exc}），报告库文件未作改动。") from exc
+            self._set_aside(exc)
+            self._conn = self._connect_waiting(busy)
+
+    def _connect_waiting(self, busy) -> sqlite3.Connection:
+        start = time.monotonic()
+        while True:
+            try:
+                return self._connect()
+            except (sqlite3.OperationalError, LibraryBusy) as exc:
+                if not isinstance(exc, LibraryBusy) and not _is_lock(exc):
+                    raise
+                waited = time.monotonic() - start
+                if waited >= self.wait or (busy is not None and busy(waited) is False):
+                    raise LibraryBusy(BUSY_ERROR) from exc
+
+    def _damaged(self, exc: BaseException) -> bool:
+        """Whether the file itself is damaged (a lock or a permission is not)."""
+        if isinstance(exc, LibraryDamaged):
+            return True
+        if isinstance(exc, sqlite3.OperationalError):
+            return False
+        try:
+            conn = sqlite3.connect(self.path, timeout=1)
+            try:
+                row = conn.execute("PRAGMA integrity_check").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.OperationalError:
+            return False
+        except sqlite3.DatabaseError:          # "file is not a database", malformed
+            return True
+        return row is None or row[0] != "ok"
+
+    def _set_aside(self, exc: BaseException) -> None:
+        aside = self.path.with_name(
+            f"{self.path.stem}.damaged-{_dt.datetime.now():%Y%m%d%H%M%S}{self.path.suffix}")
+        os.replace(self.path, aside)
+        for suffix in ("-wal", "-shm"):
+            side = Path(str(self.path) + suffix)
+            if side.exists():
+                os.replace(side, Path(str(aside) + suffix))
+        log.warning("report library %s is damaged (%s); set aside as %s", self.path, exc, aside)
+        self.notice = f"报告库文件已损坏，已另存为 {aside}，并新建了报告库。"
 
     _checked: set[str] = set()       # databases already checked by this process
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA busy_timeout = 30000")
-        if str(self.path) not in Library._checked:
-            row = conn.execute("PRAGMA quick_check").fetchone()
-            if row is None or row[0] != "ok":
-                conn.close()
-                raise LibraryDamaged(row[0] if row else "quick_check failed")
-            Library._checked.add(str(self.path))
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        with _immediate(conn):
-            for stmt in filter(str.strip, _SCHEMA.split(";")):
-                conn.execute(stmt)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # A short busy timeout per attempt, so that the caller hears about a lock.
+        conn = sqlite3.connect(self.path, timeout=0.25, isolation_level=None)
+        try:
+            if str(self.path) not in Library._checked:
+                row = conn.execute("PRAGMA quick_check").fetchone()
+                if row is None or row[0] != "ok":
+                    raise LibraryDamaged(row[0] if row else "quick_check failed")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            # Only a new (or older) library needs the write lock to open.
+            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                with _immediate(conn):
+                    for stmt in filter(str.strip, _SCHEMA.split(";")):
+                        conn.execute(stmt)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            conn.close()
+            raise
+        Library._checked.add(str(self.path))
+        conn.execute(f"PRAGMA busy_timeout = {int(max(self.wait, 0.25) * 1000)}")
         return conn
 
     def close(self) -> None:
@@ -262,7 +339,12 @@ class _immediate:
         self.conn = conn
 
     def __enter__(self):
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if _is_lock(exc):
+                raise LibraryBusy(BUSY_ERROR) from exc
+            raise
         return self.conn
 
     def __exit__(self, exc_type, exc, tb):

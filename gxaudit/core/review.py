@@ -18,18 +18,25 @@ import getpass
 import json
 import logging
 import os
+import re
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .files import atomic_write_json
 from .formats import Layouts
-from .model import EDITED, Cell, Finding, Report
+from .model import EDITED, Cell, Finding, Report, ReportError
 from .paths import data_dir, reviews_dir  # noqa: F401 - data_dir kept for callers
+from .review_schema import REVIEW_SCHEMA, ReviewDamaged, ReviewTooNew, validate
 from .text import fmt_number
 
 log = logging.getLogger("gxaudit.review")
 
-REVIEW_SCHEMA = 1
+__all__ = ["REVIEW_SCHEMA", "ReviewDamaged", "ReviewTooNew", "Review", "ReviewStore", "OpenResult"]
+
+# A killed save leaves ``NAME.XXXXXXXX.tmp`` (files.atomic_path); one older
+# than this is stale: no live save takes that long.
+STALE_TEMP_SECONDS = 600
 
 # Finding statuses.
 OPEN = "open"
@@ -253,8 +260,7 @@ class Review:
 
     @classmethod
     def from_json(cls, data: dict, path: Path | None = None) -> "Review":
-        if data.get("schema") != REVIEW_SCHEMA:
-            raise ValueError(f"unsupported review schema {data.get('schema')}")
+        validate(data)
         report = _report_from_json(data["report"], data["source"])
         rv = cls.__new__(cls)
         rv.base = report
@@ -283,9 +289,23 @@ class Review:
         atomic_write_json(self.path, self.to_json())
 
     @classmethod
-    def load(cls, path: Path) -> "Review":
-        with open(path, encoding="utf-8") as fh:
-            return cls.from_json(json.load(fh), path)
+    def load(cls, path: Path | str) -> "Review":
+        """The review saved in ``path``.  OSError: the file cannot be read (it
+        is not damaged for that); ReviewDamaged: it cannot be parsed or has the
+        wrong shape; ReviewTooNew: saved by a newer gxaudit."""
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:   # JSONDecodeError is a ValueError
+            raise ReviewDamaged("审核记录不是有效的 JSON 文件") from exc
+        except RecursionError as exc:
+            raise ReviewDamaged("审核记录嵌套过深") from exc
+        validate(data)
+        try:
+            return cls.from_json(data, Path(path))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ReviewDamaged(f"审核记录的内容不一致（{type(exc).__name__}）") from exc
 
 
 def _prior_label(prior: Report | None) -> str:
@@ -328,37 +348,81 @@ class ReviewStore:
         return self.root / "index.json"
 
     def _index(self) -> dict:
+        """path → sha256 of the last contents seen; anything unreadable is an empty index."""
         try:
             with open(self._index_path(), encoding="utf-8") as fh:
-                return json.load(fh)
-        except (OSError, ValueError):
+                idx = json.load(fh)
+        except (OSError, ValueError, RecursionError):
             return {}
+        if not isinstance(idx, dict):
+            return {}
+        return {k: v for k, v in idx.items() if isinstance(v, str)}
 
-    def _remember(self, source_path: str, sha256: str) -> None:
+    def _remember(self, source_path: str, sha256: str) -> str | None:
+        """Update the index; a failure (disk full, index.json a directory) is
+        only logged and told — it never touches a review."""
         idx = self._index()
         idx[os.path.abspath(source_path)] = sha256
-        atomic_write_json(self._index_path(), idx)
+        try:
+            atomic_write_json(self._index_path(), idx)
+        except (OSError, ReportError) as exc:
+            log.warning("review index %s not updated: %s", self._index_path(), exc)
+            return f"审核记录索引 {self._index_path()} 无法更新（{_reason(exc)}）；审核记录本身不受影响。"
+        return None
+
+    def _clean_temps(self, path: Path) -> None:
+        """Remove stale temporaries of this review left by a killed save
+        (only our own ``NAME.XXXXXXXX.tmp`` names, only old ones)."""
+        pattern = re.compile(re.escape(path.name) + r"\.[A-Za-z0-9_]{8}\.tmp")
+        try:
+            names = os.listdir(self.root)
+        except OSError:
+            return
+        now = time.time()
+        for name in names:
+            tmp = self.root / name
+            try:
+                if (pattern.fullmatch(name) and tmp.is_file() and not tmp.is_symlink()
+                        and now - tmp.stat().st_mtime > STALE_TEMP_SECONDS):
+                    tmp.unlink()
+                    log.info("removed stale temporary %s", tmp)
+            except OSError:
+                pass
+
+    def set_aside(self, path: Path, exc: Exception) -> Path:
+        """Move a damaged review out of the way (``NAME.review.damaged-TIME.json``)."""
+        broken = path.with_name(path.name.replace(
+            ".review.json", f".review.damaged-{_dt.datetime.now():%Y%m%d%H%M%S}.json"))
+        os.replace(path, broken)
+        log.warning("review file %s is damaged (%s); set aside as %s", path, exc, broken)
+        return broken
 
     def open(self, report: Report, reviewer: str | None = None) -> OpenResult:
         """The review of this report: restored if one was saved for the same
-        contents, else a new one (and whether this path had other contents)."""
+        contents, else a new one (and whether this path had other contents).
+        Only a review file that cannot be parsed or validated is set aside;
+        one that cannot be read, or a newer version's, raises ReportError."""
         sha = report.source.sha256
         path = self.path_for(sha)
+        self._clean_temps(path)
+        notes = []
         if path.exists():
             try:
                 rv = Review.load(path)
+            except ReviewDamaged as exc:
+                broken = self.set_aside(path, exc)
+                notes.append(f"审核记录文件已损坏（{exc}），已另存为 {broken}，重新开始审核。")
+            except OSError as exc:
+                raise ReportError(f"无法读取审核记录 {path}（{_reason(exc)}），文件未作改动。") from exc
+            else:
                 rv.base.source.path = report.source.path
-                self._remember(report.source.path, sha)
-                return OpenResult(rv, restored=True)
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                broken = path.with_suffix(f".damaged-{_dt.datetime.now():%Y%m%d%H%M%S}.json")
-                os.replace(path, broken)
-                log.warning("review file %s is damaged (%s); set aside as %s", path, exc, broken)
-                res = self._new(report, reviewer, path)
-                res.notes.append(f"审核记录文件已损坏，已另存为 {broken.name}，重新开始审核。")
+                res = OpenResult(rv, restored=True)
+                note = self._remember(report.source.path, sha)
+                res.notes += [note] if note else []
                 return res
         prev = self._index().get(os.path.abspath(report.source.path))
         res = self._new(report, reviewer, path)
+        res.notes[:0] = notes
         if prev and prev != sha and self.path_for(prev).exists():
             res.source_changed = True
             res.previous_review = self.path_for(prev)
@@ -367,6 +431,15 @@ class ReviewStore:
     def _new(self, report: Report, reviewer: str | None, path: Path) -> OpenResult:
         rv = Review(report, reviewer, path)
         rv._log("open", report.source.path)
-        rv.save()
-        self._remember(report.source.path, report.source.sha256)
-        return OpenResult(rv, restored=False)
+        try:
+            rv.save()
+        except OSError as exc:
+            raise ReportError(f"无法保存审核记录 {path}（{_reason(exc)}）。") from exc
+        res = OpenResult(rv, restored=False)
+        note = self._remember(report.source.path, report.source.sha256)
+        res.notes += [note] if note else []
+        return res
+
+
+def _reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or str(exc)

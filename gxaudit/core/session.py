@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
+from .files import protect
+from .history import LibraryError
 from .ingest import parse_document, read_source
 from .ingest.progress import reading
 from .ingest.text import decode
@@ -53,6 +55,7 @@ class Checked:
     findings: list[Finding]
     review: Review | None = None
     prior: PriorChoice = field(default_factory=lambda: PriorChoice(None, "none"))
+    notes: list[str] = field(default_factory=list)   # what to tell the user (one line each)
 
     @property
     def is_workbook(self) -> bool:
@@ -94,6 +97,7 @@ def open_report(path: str, progress=None, cancel=None) -> Opened:
     """Read a file of any supported kind.  For a workbook gxaudit exported the
     report is the stored review's corrected report (edited cells keep their
     original values) with the workbook as its source."""
+    protect(path)               # nothing this process writes may replace it
     data, sha, kind = read_source(path)
     if kind == "xlsx":
         review = _workbook_review(data)
@@ -132,6 +136,7 @@ def open_review_file(path: str) -> Review:
         if review is None:
             raise ReportError("这不是审核记录文件，也不是 gxaudit 导出的工作簿。")
         return review
+    protect(path)
     return Review.load(path)
 
 
@@ -151,10 +156,14 @@ def check_path(path: str, prior: PriorArg = None, library=None) -> Checked:
     library = _library(library)
     given = load_prior_file(prior) if isinstance(prior, str) else prior
     choice = resolve_prior(opened.report, given, library)
+    notes = []
     if library is not None and opened.review is None:   # an exported workbook is no source
-        library.add(opened.report)
+        try:
+            library.add(opened.report)
+        except LibraryError as exc:                     # a lock taken meanwhile only skips that
+            notes.append(f"{exc}本报告未记入报告库。")
     findings = check(opened.report, choice.report)
-    return Checked(opened.report, findings, opened.review, choice)
+    return Checked(opened.report, findings, opened.review, choice, notes)
 
 
 def fresh_review(checked: Checked, why: str = "命令行") -> Review:

@@ -44,6 +44,17 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+# A terminal escape sequence as a whole (ESC [ … final, C1 CSI … final, ESC + one
+# character), then any other control character (C0 but tab and newline, DEL, C1).
+_CONTROL = re.compile(r"(?:\x1b\[|\x9b)[0-?]{0,64}[ -/]{0,16}[@-~]|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: object) -> str:
+    """Untrusted text made safe to render (summary PDF, workbook, GUI labels):
+    control characters (C0 but tab and newline, DEL, C1: ESC, BEL, CSI …) removed."""
+    return _CONTROL.sub("", "" if text is None else str(text))
+
+
 def to_simplified(text: str) -> str:
     """繁→简 with OpenCC, after NFKC and the radical and glyph-variant maps."""
     text = unicodedata.normalize("NFKC", text)

@@ -18,6 +18,7 @@ from .. import __version__
 from ..core import formats
 from ..core.model import ReportError
 from ..core.review import ACCEPTED, OPEN, OVERRIDDEN, Review, ReviewStore
+from ..core.text import printable
 from . import settings
 from .commands import DecideCommand, EditCellCommand
 from .findings_model import STATE_ROLE, FindingsFilter, FindingsModel
@@ -27,6 +28,7 @@ from .workers import Operation
 
 log = logging.getLogger("gxaudit.ui")
 
+UI_LIBRARY_WAIT = 0.5      # seconds the UI thread may wait for a library locked elsewhere
 OPEN_FILTER = "报告文件 (*.pdf *.docx *.html *.htm *.txt *.md);;所有文件 (*)"
 
 
@@ -37,14 +39,36 @@ def load_for_review(path: str, store_root: str | None = None, progress=None, can
     stops the OCR between pages."""
     from ..core.session import open_for_review
     store = ReviewStore(Path(store_root) if store_root else None)
-    result = open_for_review(path, store=store, library=open_library, progress=progress, cancel=cancel)
+    notes: list[str] = []            # why the library could not be used, if so
+    result = open_for_review(path, store=store, progress=progress, cancel=cancel,
+                             library=lambda: open_library(_library_waiting(progress, cancel), notes))
+    result.notes.extend(notes)
     return result, result.text
 
 
-def open_library():
-    from ..core.history import Library
+def _library_waiting(progress=None, cancel=None):
+    """While another gxaudit holds the library: say so, and give up on cancel."""
+    from ..core.history import BUSY_MESSAGE
+
+    def busy(waited: float) -> bool:
+        if progress is not None:
+            progress(0, 0, BUSY_MESSAGE)
+        return not (cancel is not None and cancel.is_set())
+    return busy
+
+
+def open_library(busy=None, notes: list | None = None, wait: float | None = None):
+    """The report library, or None; a lock or damage is told through ``notes``
+    (the library file is never replaced for a lock).  ``wait``: seconds to wait
+    for another process's lock (short on the UI thread)."""
+    from ..core.history import Library, LibraryError
     try:
-        return Library()
+        return Library(busy=busy, wait=wait)
+    except LibraryError as exc:
+        log.warning("report library unavailable: %s", exc)
+        if notes is not None:
+            notes.append(f"{exc}本次未使用报告库。")
+        return None
     except Exception:  # noqa: BLE001
         log.warning("report library unavailable", exc_info=True)
         return None
@@ -440,7 +464,7 @@ class MainWindow(QMainWindow):
         rep = review.report
         self.source.load(rep.source.path, rep.source.format, text)
         name = rep.agency or os.path.basename(rep.source.path)
-        self.setWindowTitle(f"{name} {rep.year or ''} — gxaudit 年报审核")
+        self.setWindowTitle(printable(f"{name} {rep.year or ''} — gxaudit 年报审核"))
         self.stack.setCurrentIndex(1)
         self.tabs.setCurrentIndex(1)
         self._refresh_info()
@@ -560,24 +584,49 @@ class MainWindow(QMainWindow):
         return os.path.join(folder if os.access(folder, os.W_OK) else os.path.expanduser("~"), base)
 
     def export_workbook_dialog(self) -> None:
-        if self.review is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "导出工作簿", self._default_name(".xlsx"), "Excel 工作簿 (*.xlsx)")
-        if path:
-            self.export_to(path, "xlsx")
+        self._export_dialog("导出工作簿", ".xlsx", "Excel 工作簿 (*.xlsx)", "xlsx")
 
     def export_summary_dialog(self) -> None:
+        self._export_dialog("导出审核摘要", ".pdf", "PDF 文件 (*.pdf)", "pdf")
+
+    def _export_dialog(self, title: str, suffix: str, filter_: str, kind: str) -> None:
+        """Ask for a file; a source of this review is refused with a dialog and asked again."""
         if self.review is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "导出审核摘要", self._default_name(".pdf"), "PDF 文件 (*.pdf)")
-        if path:
-            self.export_to(path, "pdf")
+        start = self._default_name(suffix)
+        while True:
+            path, _ = QFileDialog.getSaveFileName(self, title, start, filter_)
+            if not path:
+                return
+            problem = self.unsafe_target(path)
+            if problem is None:
+                self.export_to(path, kind)
+                return
+            QMessageBox.warning(self, "不能覆盖源文件", problem)
+            start = path
+
+    def unsafe_target(self, path: str) -> str | None:
+        """Why ``path`` may not be written (it is the report or last year's report), or None."""
+        from ..core.files import UnsafeTarget, check_targets
+        rv = self.review
+        sources = [rv.base.source.path, rv.prior.source.path if rv.prior is not None else None,
+                   str(rv.path) if rv.path else None]
+        try:
+            check_targets({"所选的导出文件": path}, sources)
+        except UnsafeTarget as exc:
+            return str(exc)
+        return None
 
     def export_to(self, path: str, kind: str) -> None:
         """Write the workbook or the summary PDF off the UI thread."""
         from ..core.export.summary import export_summary_pdf
         from ..core.export.xlsx import export_workbook
         fn = export_workbook if kind == "xlsx" else export_summary_pdf
+        problem = self.unsafe_target(path)
+        if problem is not None:
+            self.show_message("导出失败", problem)
+            self.loadFailed.emit(problem)
+            return
         self.statusBar().showMessage(f"正在导出 {os.path.basename(path)} …")
 
         def done(_):
@@ -656,7 +705,7 @@ class MainWindow(QMainWindow):
     def library(self):
         """The report library, one connection for the UI thread (None when unavailable)."""
         if getattr(self, "_library", None) is None:
-            self._library = open_library()
+            self._library = open_library(wait=UI_LIBRARY_WAIT)
         return self._library
 
     def _fill_prior_menu(self) -> None:
@@ -704,8 +753,8 @@ class MainWindow(QMainWindow):
                                                        else "报告库中没有匹配的上年报告") + "）")
             return
         how = {"library": "报告库自动匹配", "given": "审核人指定"}.get(rv.prior_how, rv.prior_how)
-        self.prior_label.setText(f"上年报告：{prior.agency or '未识别机关'} {prior.year or '?'}年度　"
-                                 f"{os.path.basename(prior.source.path)}（{how}）")
+        self.prior_label.setText(printable(f"上年报告：{prior.agency or '未识别机关'} {prior.year or '?'}年度　"
+                                           f"{os.path.basename(prior.source.path)}（{how}）"))
         cells = CellView.of(rv.report, prior)
         idents = cross_year_identities(rv.report.layouts, prior.layouts)
         self.prior_table.setRowCount(len(idents))
@@ -863,9 +912,9 @@ class MainWindow(QMainWindow):
         errors = sum(1 for s in states if s.status == OPEN and s.finding.severity == "error")
         warnings = sum(1 for s in states if s.status == OPEN and s.finding.severity == "warning")
         fmt = formats.FORMAT_NAMES.get(rep.template, "格式未识别")
-        self.info_label.setText(
+        self.info_label.setText(printable(
             f"{rep.agency or '未识别机关'}　{rep.year or '未识别'}年度　{fmt}　"
-            f"待处理：错误 {errors}，警告 {warnings}　已修改 {len(self.review.edits)} 处　已自动保存")
+            f"待处理：错误 {errors}，警告 {warnings}　已修改 {len(self.review.edits)} 处　已自动保存"))
 
     def _refresh_log(self) -> None:
         self.log_view.clear()

@@ -2,7 +2,6 @@
 counts, the verdict, the colour of a cell, readable names."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -10,7 +9,7 @@ from ..formats import FORMAT_NAMES, TABLE_NAMES, spec_for
 from ..model import EDITED, ERROR, SEVERITIES, SEVERITY_NAMES, WARNING
 from ..review import (ACCEPTED, CORRECTED, FINDING_STATUS_NAMES, FINDING_STATUSES, OPEN,
                       OVERRIDDEN, FindingState, Review)
-from ..text import fmt_number
+from ..text import fmt_number, printable
 
 # Cell states in the table sheets (the same reading as the review grid).
 S_SUSPECT = "suspect"          # named by an open finding as the cell to correct
@@ -130,13 +129,10 @@ def finding_line(st: FindingState, key: str | None = None) -> str:
     return text
 
 
-_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def clean_text(text: object, limit: int = 32000) -> str:
     """Text safe for a spreadsheet cell or a comment: no control characters
     (XML cannot carry them), at most ``limit`` characters."""
-    s = _CTRL.sub("", "" if text is None else str(text))
+    s = printable(text)
     if len(s) > limit:
         s = s[: limit - 1] + "…"
     return s

@@ -24,7 +24,7 @@ from ..files import atomic_path
 from ..model import SEVERITY_NAMES, Report, ReportError
 from ..review import FINDING_STATUS_NAMES, OPEN, Review
 from ..rules import RULES, RULESET_VERSION
-from ..text import fmt_number
+from ..text import fmt_number, printable
 from . import common
 from .charts import draw_results, draw_statuses, mpl, rc, require_cjk_font
 
@@ -359,8 +359,8 @@ def _write(figs: list, target, review: Review) -> None:
     from matplotlib.backends.backend_pdf import PdfPages
     rep = review.report
     meta = {
-        "Title": f"{rep.agency or ''} {rep.year or ''}年度政府信息公开工作年度报告审核意见",
-        "Author": review.reviewer,
+        "Title": printable(f"{rep.agency or ''} {rep.year or ''}年度政府信息公开工作年度报告审核意见"),
+        "Author": printable(review.reviewer),
         "Subject": "政府信息公开工作年度报告审核",
         "Creator": f"gxaudit {__version__} (规则集 {RULESET_VERSION})",
         "Keywords": f"sha256:{rep.source.sha256}",
@@ -368,7 +368,19 @@ def _write(figs: list, target, review: Review) -> None:
     with matplotlib.rc_context(rc(require_cjk_font())):
         with PdfPages(target, metadata=meta) as pdf:
             for fig in figs:
+                _printable_texts(fig)
                 pdf.savefig(fig)
+
+
+def _printable_texts(fig) -> None:
+    """Every text drawn on the page (ours, the charts', their labels and legends)
+    without control characters: untrusted text never reaches the PDF raw."""
+    from matplotlib.text import Text
+    for t in fig.findobj(Text):
+        s = t.get_text()
+        clean = printable(s)
+        if clean != s:
+            t.set_text(clean)
 
 
 def summary_pdf_bytes(review: Review, prior: Report | None = None) -> bytes:
