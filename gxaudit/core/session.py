@@ -190,7 +190,7 @@ def _open_workbook_review(opened: Opened, store: ReviewStore) -> OpenedReview:
             log.warning("review file %s unusable; starting again from the workbook", path)
     review = opened.review
     review.path = path
-    review.save()
+    store.save(review)
     return OpenedReview(review, False, opened.text)
 
 

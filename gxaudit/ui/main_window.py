@@ -506,6 +506,10 @@ class MainWindow(QMainWindow):
         self.undo.push(EditCellCommand(self.review, key, value, self._changed))
 
     def _changed(self, keys) -> None:
+        """The one after-change hook: save through the store at once (a killed
+        process loses nothing), then refresh."""
+        if self.review is not None:
+            ReviewStore(Path(self.store_root) if self.store_root else None).save(self.review)
         for m in self.grid_models.values():
             m.refresh()
         current = self.current_finding()
@@ -640,7 +644,7 @@ class MainWindow(QMainWindow):
             self.show_message("导出失败", msg)
             self.loadFailed.emit(msg)
 
-        self.export_operation = Operation(fn, self.review, path, on_done=done, on_failed=failed, parent=self).start()
+        self.export_operation = Operation(fn, self.review.snapshot(), path, on_done=done, on_failed=failed, parent=self).start()
 
     def _summary_pdf(self) -> str:
         import tempfile
