@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from gxaudit.core import load_report, rules
-from gxaudit.core.model import WARNING, Finding
+from gxaudit.core.model import WARNING, Finding, ReportError
 from tests.conftest import SEED_000, require
 
 
@@ -52,3 +52,25 @@ def test_a_rule_with_unknown_parameters_is_refused(registry):
         @registry.rule("X-BAD")
         def bad(document):
             return []
+
+
+def test_readers_register_by_signature(monkeypatch, tmp_path):
+    """A new reader is one Signature and one READERS entry, no if-chain to edit."""
+    from gxaudit.core import ingest
+    from gxaudit.core.document import Document
+    toy = tmp_path / "report.toy"
+    toy.write_bytes(b"TOYF" + SEED_000.read_bytes())
+
+    def read_toy(path, data, sha):
+        return ingest.read_text(path, data[4:], sha)
+
+    monkeypatch.setattr(ingest, "SIGNATURES", (ingest.Signature("toy", lambda head, suffix: head.startswith(b"TOYF")),)
+                        + ingest.SIGNATURES)
+    monkeypatch.setattr(ingest, "READERS", {**ingest.READERS, "toy": read_toy})
+    assert ingest.sniff(str(toy), toy.read_bytes()[:16]) == "toy"
+    doc = ingest.read_document(str(toy))
+    assert isinstance(doc, Document) and "台儿庄区人力资源和社会保障局" in doc.text
+    old = tmp_path / "old.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 64)
+    with pytest.raises(ReportError, match="旧版 Word"):
+        ingest.read_document(str(old))
