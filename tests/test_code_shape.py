@@ -28,7 +28,6 @@ DEBT = {
     "core/export/xlsx.py::lines",
     "core/rules.py::lines",
     "core/export/charts.py:draw_results",
-    "core/export/common.py:verdict",
     "core/export/xlsx.py:_table_sheet",
     "core/export/xlsx.py:_summary_sheet",
     "core/export/xlsx.py:_findings_sheet",
