@@ -123,20 +123,15 @@ def _record(library, report) -> None:
 
 
 def cmd_check(args) -> int:
-    from .core import open_report
     from .core.model import ReportError
-    from .core.prior import resolve_prior
-    from .core.rules import check
+    from .core.session import check_path, fresh_review
 
     if _unsafe_targets(args, args.report, args.prior):
         return EXIT_UNREADABLE
     try:
-        report, review = open_report(args.report)
-        library = _library(args)
-        prior = resolve_prior(report, args.prior, library)
-        if library is not None and review is None:   # an exported workbook is no source
-            _record(library, report)
-        findings = check(report, prior.report)
+        checked = check_path(args.report, args.prior, lambda: _library(args))
+        for note in checked.notes:
+            print(f"gxaudit：{note}", file=sys.stderr)
     except ReportError as exc:
         print(f"gxaudit：无法读取报告：{exc}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -148,23 +143,18 @@ def cmd_check(args) -> int:
         print(f"gxaudit：无法读取报告：读取时出现意外错误（{type(exc).__name__}），详情见日志。",
               file=sys.stderr)
         return EXIT_UNREADABLE
+    report, findings, prior = checked.report, checked.findings, checked.prior
     if args.json:
         from .core.export.json import report_document
-        doc = report_document(report, findings, review)
+        doc = report_document(report, findings, checked.review)
         doc["prior"] = prior.to_json()
         json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         from .core.export.text import findings_text
         sys.stdout.write(findings_text(report, findings, prior.describe()))
-    if args.xlsx or args.summary:
-        if review is None:     # a fresh review of what was read: no edits, no decisions
-            from .core.review import Review
-            review = Review(report)
-            if prior.report is not None:
-                review.set_prior(prior.report, prior.how, "命令行")
-        if not _export(review, args.xlsx, args.summary, args):
-            return EXIT_UNREADABLE
+    if (args.xlsx or args.summary) and not _export(fresh_review(checked), args.xlsx, args.summary, args):
+        return EXIT_UNREADABLE
     return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
 
 
@@ -217,18 +207,8 @@ def cmd_export(args) -> int:
     if _unsafe_targets(args, args.review):
         return EXIT_UNREADABLE
     try:
-        with open(args.review, "rb") as fh:
-            head = fh.read(4)
-        if head.startswith(b"PK"):
-            from .core import open_report
-            review = open_report(args.review)[1]
-            if review is None:
-                raise ReportError("这不是审核记录文件，也不是 gxaudit 导出的工作簿。")
-        else:
-            from .core.files import protect
-            from .core.review import Review
-            protect(args.review)
-            review = Review.load(args.review)
+        from .core.session import open_review_file
+        review = open_review_file(args.review)
     except FileNotFoundError:
         print(f"gxaudit：无法读取审核记录：找不到文件：{args.review}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -284,8 +264,8 @@ def cmd_library(args) -> int:
 def _library_command(args, lib) -> int:
     import os
 
-    from .core import load_report
     from .core.model import ReportError
+    from .core.session import load_report
     if lib.notice:
         print(f"gxaudit：{lib.notice}", file=sys.stderr)
     if args.library_command == "add":

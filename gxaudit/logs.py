@@ -10,8 +10,8 @@ _DONE = False
 
 
 def log_dir() -> str:
-    from platformdirs import user_log_dir
-    return os.environ.get("GXAUDIT_LOG_DIR") or user_log_dir("gxaudit", appauthor=False)
+    from .core.paths import log_dir as _log_dir
+    return str(_log_dir())
 
 
 def setup_logging(level: int = logging.INFO) -> str | None:

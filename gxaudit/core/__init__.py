@@ -1,4 +1,7 @@
-"""gxaudit's core: reading, reconstruction, rules and exports.  No Qt here."""
+"""gxaudit's core: reading, reconstruction, rules and exports.  No Qt here.
+
+Whole tasks live in :mod:`gxaudit.core.session`; the helpers below are thin
+names kept for callers and tests, each one line over the session layer."""
 from __future__ import annotations
 
 from .model import Finding, Report, ReportError
@@ -8,31 +11,19 @@ __all__ = ["Finding", "Report", "ReportError", "load_report", "open_report", "ch
 
 def load_report(path: str) -> Report:
     """Read a report file of any supported format into a Report."""
-    return open_report(path)[0]
+    from .session import load_report as _load
+    return _load(path)
 
 
 def open_report(path: str):
-    """Read a report file: ``(report, review)``.  ``review`` is None except for
-    a workbook gxaudit exported: then it is the review stored in the
-    workbook, and ``report`` is that review's corrected report (edited cells
-    with their original values) with the workbook as its source."""
-    import copy
-
-    from .files import protect
-    from .ingest import read_document
-    from .model import SourceInfo
-    protect(path)               # nothing this process writes may replace it
-    doc = read_document(path)
-    review = getattr(doc, "review", None)
-    if review is not None:
-        report = copy.copy(review.report)
-        report.source = SourceInfo(doc.path, "xlsx", None, doc.sha256)
-        return report, review
-    from .reconstruct import reconstruct
-    return reconstruct(doc), None
+    """``(report, review)``; ``review`` is None except for a workbook gxaudit
+    exported (see :func:`gxaudit.core.session.open_report`)."""
+    from .session import open_report as _open
+    opened = _open(path)
+    return opened.report, opened.review
 
 
 def check_file(path: str) -> tuple[Report, list[Finding]]:
-    from .rules import check
-    report = load_report(path)
-    return report, check(report)
+    from .session import check_path
+    checked = check_path(path)
+    return checked.report, checked.findings

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .formats import Layouts
 from .model import Cell, Report, SourceInfo
+from .paths import library_path  # noqa: F401 - the UI shows it
 from .text import to_simplified
 
 log = logging.getLogger("gxaudit.history")
@@ -170,9 +171,6 @@ def _is_lock(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in msg or "busy" in msg)
 
 
-def library_path() -> Path:
-    from .review import data_dir
-    return data_dir() / "library.sqlite3"
 
 
 def default_wait() -> float:

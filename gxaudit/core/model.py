@@ -28,6 +28,11 @@ INFO = "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 
+# The version of the plain-dict form of Report/Cell/Finding (to_dict/from_dict),
+# the one serialisation shared by review files, exported workbooks and the
+# batch cache.  Bump it when the shape changes; from_dict reads older ones.
+DICT_VERSION = 1
+
 Number = Optional[float]
 BBox = tuple[float, float, float, float]
 
@@ -52,6 +57,19 @@ class Cell:
         """True when the cell holds a number the rules may use."""
         return self.status in (OK, EDITED) and self.value is not None
 
+    _FIELDS = ("value", "raw", "status", "page", "bbox", "confidence", "unit", "note", "reason", "line")
+
+    def to_dict(self) -> dict:
+        """The cell as read (an edit lives in the review, not here)."""
+        return {f: getattr(self, f) for f in self._FIELDS}
+
+    @classmethod
+    def from_dict(cls, key: str, d: dict) -> "Cell":
+        bbox = tuple(d["bbox"]) if d.get("bbox") else None
+        return cls(key=key, value=d.get("value"), raw=d.get("raw", ""), status=d["status"],
+                   page=d.get("page"), bbox=bbox, confidence=d.get("confidence", 1.0),
+                   unit=d.get("unit"), note=d.get("note"), reason=d.get("reason"), line=d.get("line"))
+
 
 @dataclass
 class SourceInfo:
@@ -59,6 +77,13 @@ class SourceInfo:
     format: str                      # pdf · pdf-scan · docx · html · text · xlsx
     pages: int | None = None
     sha256: str = ""
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "format": self.format, "pages": self.pages, "sha256": self.sha256}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "SourceInfo":
+        return cls(d["path"], d["format"], d.get("pages"), d.get("sha256", ""))
 
 
 @dataclass
@@ -89,6 +114,35 @@ class Report:
     def table_layout(self, table: str) -> formats.TableLayout:
         return self.layouts.of(table)
 
+    def to_dict(self) -> dict:
+        """The report as plain data (its source is kept beside it by callers)."""
+        return {
+            "agency": self.agency, "year": self.year, "template": self.template,
+            "published": self.published, "layouts": self.layouts.as_dict(),
+            "title_year": self.title_year, "period_year": self.period_year,
+            "sections": self.sections, "reading_notes": self.reading_notes,
+            "duplicates": self.duplicates, "missing_rows": self.missing_rows,
+            "fingerprints": self.fingerprints,
+            "cells": {k: c.to_dict() for k, c in self.cells.items()},
+            "v": DICT_VERSION,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict, source: dict | SourceInfo) -> "Report":
+        if d.get("v", 1) > DICT_VERSION:
+            raise ValueError(f"report data version {d.get('v')} is newer than {DICT_VERSION}")
+        src = source if isinstance(source, SourceInfo) else SourceInfo.from_dict(source)
+        return cls(
+            source=src, agency=d.get("agency"), year=d.get("year"),
+            template=d.get("template", "unknown"), published=d.get("published"),
+            layouts=Layouts(**d.get("layouts", {})),
+            cells={k: Cell.from_dict(k, c) for k, c in d["cells"].items()},
+            title_year=d.get("title_year"), period_year=d.get("period_year"),
+            sections=d.get("sections", {}), reading_notes=d.get("reading_notes", []),
+            duplicates=d.get("duplicates", []), missing_rows=d.get("missing_rows", []),
+            fingerprints=d.get("fingerprints", {}),
+        )
+
 
 @dataclass
 class Finding:
@@ -107,6 +161,20 @@ class Finding:
     def id(self) -> str:
         """A stable identifier: the rule and the cells it reads."""
         return f"{self.rule}:{','.join(self.cells)}"
+
+    def to_dict(self) -> dict:
+        """Everything a finding holds (its contract form is :meth:`to_json`)."""
+        return {"rule": self.rule, "severity": self.severity, "cells": list(self.cells),
+                "message": self.message, "expected": self.expected, "actual": self.actual,
+                "suspect": self.suspect, "suggested": self.suggested, "detail": dict(self.detail),
+                "v": DICT_VERSION}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Finding":
+        return cls(rule=d["rule"], severity=d["severity"], cells=list(d["cells"]),
+                   message=d.get("message", ""), expected=d.get("expected"), actual=d.get("actual"),
+                   suspect=d.get("suspect"), suggested=d.get("suggested"),
+                   detail=dict(d.get("detail") or {}))
 
     def to_json(self) -> dict:
         return {

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from .model import Report, ReportError
+from .model import Report
 
 log = logging.getLogger("gxaudit.prior")
 
@@ -33,22 +33,10 @@ class PriorChoice:
                 "template": r.template, "chosen": self.how}
 
 
-def load_prior_file(path: str) -> Report:
-    """Last year's report from any supported file, or from a saved review
-    (whose corrected values are used)."""
-    if path.endswith(".review.json"):
-        from .review import Review
-        try:
-            return Review.load(path).report
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ReportError(f"无法读取上年审核记录：{path}") from exc
-    from . import load_report
-    return load_report(path)
-
-
-def resolve_prior(report: Report, prior_path: str | None = None, library=None) -> PriorChoice:
-    if prior_path:
-        prior = load_prior_file(prior_path)
+def resolve_prior(report: Report, prior: Report | None = None, library=None) -> PriorChoice:
+    """Last year's report: ``prior`` when given (already read, see
+    :func:`gxaudit.core.session.load_prior_file`), else the library's match."""
+    if prior is not None:
         note = None
         if report.year and prior.year and prior.year != report.year - 1:
             note = f"指定的上年报告是 {prior.year} 年度，本报告是 {report.year} 年度。"

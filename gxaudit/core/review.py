@@ -1,10 +1,15 @@
 """A review: the report as read, the auditor's edits, decisions, notes and log.
 
-The Review is the one thing the GUI changes.  Every change goes through a
-method here, is appended to the log (never rewritten: an undo is logged as a
-new entry) and is saved at once to the review file — written to a temporary
-file, flushed to disk and renamed over the old one — so a killed process or a
-power cut loses nothing.
+The Review is plain state, the one thing the GUI changes.  Every change goes
+through a mutator here, is appended to the log (never rewritten: an undo is
+logged as a new entry) and returns what it touched (:class:`Change`).  The
+findings are recomputed by the mutators that change what the rules read (a
+cell, last year's report), nowhere else.
+
+Saving is the store's job: :meth:`ReviewStore.save` writes the review file at
+once — to a temporary file, flushed to disk and renamed over the old one — so
+a killed process or a power cut loses nothing.  Front ends save after every
+change (the GUI's one after-change hook).
 
 Review files live under the user data directory, one per source file, named
 by the source's sha256; an index maps paths to the last sha256 seen, so that
@@ -14,175 +19,104 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import getpass
 import json
 import logging
 import os
 import re
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import atomic_write_json
-from .formats import Layouts
-from .model import EDITED, Cell, Finding, Report, ReportError, SourceInfo
+from .model import EDITED, Cell, Finding, Report, ReportError
+from .paths import data_dir, reviews_dir  # noqa: F401 - data_dir kept for callers
 from .review_schema import REVIEW_SCHEMA, ReviewDamaged, ReviewTooNew, validate
-from .text import fmt_number
+from .review_types import (ACCEPTED, CORRECTED, FINDING_STATUS_NAMES, FINDING_STATUSES,  # noqa: F401
+                           NO_CHANGE, OPEN, OVERRIDDEN, Change, Decision, FindingState, LogEntry,
+                           ReviewSnapshot, default_reviewer, finding_states, now_iso, review_dict)
+from .rules import check
 
 log = logging.getLogger("gxaudit.review")
-
-__all__ = ["REVIEW_SCHEMA", "ReviewDamaged", "ReviewTooNew", "Review", "ReviewStore", "OpenResult"]
 
 # A killed save leaves ``NAME.XXXXXXXX.tmp`` (files.atomic_path); one older
 # than this is stale: no live save takes that long.
 STALE_TEMP_SECONDS = 600
 
-# Finding statuses.
-OPEN = "open"
-ACCEPTED = "accepted"       # confirmed as a real problem of the report
-OVERRIDDEN = "overridden"   # dismissed by the auditor (explained, not an error)
-CORRECTED = "corrected"     # no longer fires after the auditor's corrections
-FINDING_STATUSES = (OPEN, ACCEPTED, OVERRIDDEN, CORRECTED)
-FINDING_STATUS_NAMES = {OPEN: "待处理", ACCEPTED: "已确认", OVERRIDDEN: "已豁免", CORRECTED: "已更正"}
-
-
-def data_dir() -> Path:
-    env = os.environ.get("GXAUDIT_DATA_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_data_dir
-    return Path(user_data_dir("gxaudit", appauthor=False))
-
-
-def reviews_dir() -> Path:
-    return data_dir() / "reviews"
-
-
-def now_iso() -> str:
-    return _dt.datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def default_reviewer() -> str:
-    """``GXAUDIT_REVIEWER`` (the CLI's --reviewer, the GUI's 审核人), else the login name."""
-    name = os.environ.get("GXAUDIT_REVIEWER", "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name on some systems
-        return "审核人"
-
-
-@dataclass
-class Decision:
-    status: str                 # accepted · overridden
-    reason: str
-    who: str
-    at: str
-
-
-@dataclass
-class LogEntry:
-    at: str
-    who: str
-    action: str                 # open · edit · revert · accept · override · reopen · note
-    target: str                 # a cell key or a finding id
-    before: object = None
-    after: object = None
-    reason: str = ""
-
-    def describe(self) -> str:
-        names = {"open": "打开报告", "edit": "修改单元格", "revert": "恢复原值", "accept": "确认问题",
-                 "override": "豁免问题", "reopen": "重新打开问题", "note": "批注", "undo": "撤销",
-                 "redo": "重做", "prior": "更换上年报告"}
-        text = f"{names.get(self.action, self.action)} {self.target}"
-        if self.action in ("edit", "revert"):
-            text += f"：{fmt_number(self.before)} → {fmt_number(self.after)}"
-        elif self.action == "prior":
-            text += f"：{self.before} → {self.after}"
-        if self.reason:
-            text += f"（{self.reason}）"
-        return text
-
-
-@dataclass
-class FindingState:
-    finding: Finding
-    status: str
-    decision: Decision | None = None
-
+__all__ = ["REVIEW_SCHEMA", "ReviewDamaged", "ReviewTooNew", "Review", "ReviewStore", "OpenResult",
+           "Change", "ReviewSnapshot"]
 
 class Review:
-    def __init__(self, report: Report, reviewer: str | None = None, path: Path | None = None):
+    """Plain state: the report as read (``base``), edits, decisions, notes,
+    the log, last year's report, and the findings of the current state."""
+
+    def __init__(self, report: Report, reviewer: str | None = None, path: Path | None = None, *,
+                 edits: dict | None = None, decisions: dict | None = None, notes: dict | None = None,
+                 log_entries: list | None = None, created: str | None = None,
+                 updated: str | None = None, prior: Report | None = None, prior_how: str = "none"):
         self.base = report
         self.reviewer = reviewer or default_reviewer()
-        self.path = path
-        self.edits: dict[str, int | float] = {}
-        self.decisions: dict[str, Decision] = {}
-        self.notes: dict[str, str] = {}          # cell key or finding id → note; "" key: general
-        self.log: list[LogEntry] = []
-        self.created = now_iso()
-        self.updated = self.created
-        self.prior: Report | None = None            # last year's report of the agency
-        self.prior_how: str = "none"                # given · library · none
-        self.original_findings: list[Finding] = []
-        self._report: Report | None = None
-        self._findings: list[Finding] | None = None
-        self.original_findings = list(self.findings())
+        self.path = path                             # where the store keeps it (None: nowhere)
+        self.edits: dict[str, int | float] = {k: v for k, v in (edits or {}).items() if k in report.cells}
+        self.decisions: dict[str, Decision] = dict(decisions or {})
+        self.notes: dict[str, str] = dict(notes or {})   # cell key or finding id → note; "": general
+        self.log: list[LogEntry] = list(log_entries or [])
+        self.created = created or now_iso()
+        self.updated = updated or self.created
+        self.prior: Report | None = prior            # last year's report of the agency
+        self.prior_how: str = prior_how              # given · library · none · declined
+        # The findings of the source as read (with this prior): what corrections clear.
+        self.original_findings: list[Finding] = check(report, prior)
+        self.report: Report = self._apply_edits()
+        self._findings: list[Finding] = (list(self.original_findings) if not self.edits
+                                         else check(self.report, self.prior))
 
-    # -- state ------------------------------------------------------------
-    @property
-    def report(self) -> Report:
+    # -- reading the state ------------------------------------------------------
+    def _apply_edits(self) -> Report:
         """The report with the auditor's edits applied."""
-        if self._report is None:
-            rep = copy.copy(self.base)
-            rep.cells = dict(self.base.cells)
-            for key, value in self.edits.items():
-                src = self.base.cells[key]
-                rep.cells[key] = Cell(key=key, value=value, raw=src.raw, status=EDITED,
-                                      page=src.page, bbox=src.bbox, confidence=src.confidence,
-                                      unit=src.unit, note=src.note, original=src.value, line=src.line)
-            self._report = rep
-        return self._report
+        rep = copy.copy(self.base)
+        rep.cells = dict(self.base.cells)
+        for key, value in self.edits.items():
+            src = self.base.cells[key]
+            rep.cells[key] = Cell(key=key, value=value, raw=src.raw, status=EDITED,
+                                  page=src.page, bbox=src.bbox, confidence=src.confidence,
+                                  unit=src.unit, note=src.note, original=src.value, line=src.line)
+        return rep
+
+    def recheck(self) -> None:
+        """Apply the edits and run the rules again (the one place they run)."""
+        self.report = self._apply_edits()
+        self._findings = check(self.report, self.prior)
 
     def findings(self) -> list[Finding]:
-        if self._findings is None:
-            from .rules import check
-            self._findings = check(self.report, self.prior)
         return self._findings
 
     def finding_states(self) -> list[FindingState]:
         """Current findings with their status, then the original findings the
         corrections made disappear (status ``corrected``)."""
-        current = self.findings()
-        ids = {f.id for f in current}
-        out = []
-        for f in current:
-            d = self.decisions.get(f.id)
-            out.append(FindingState(f, d.status if d else OPEN, d))
-        for f in self.original_findings:
-            if f.id not in ids:
-                out.append(FindingState(f, CORRECTED, self.decisions.get(f.id)))
-        return out
+        return finding_states(self._findings, self.original_findings, self.decisions)
 
     def open_count(self) -> int:
         return sum(1 for s in self.finding_states() if s.status == OPEN)
 
-    def _changed(self) -> None:
-        self._report = None
-        self._findings = None
-        self.updated = now_iso()
-        self.save()
-
-    def _log(self, action, target, before=None, after=None, reason="") -> None:
-        self.log.append(LogEntry(now_iso(), self.reviewer, action, target, before, after, reason))
-
-    # -- changes --------------------------------------------------------------
     def value_of(self, key: str):
         return self.report.cells[key].value
 
+    def snapshot(self) -> ReviewSnapshot:
+        """A frozen copy for exporters, its finding states computed once."""
+        return ReviewSnapshot(
+            base=self.base, report=self.report, reviewer=self.reviewer, created=self.created,
+            updated=self.updated, edits=dict(self.edits), decisions=dict(self.decisions),
+            notes=dict(self.notes), log=tuple(self.log), prior=self.prior, prior_how=self.prior_how,
+            original_findings=tuple(self.original_findings), current=tuple(self._findings),
+            states=tuple(self.finding_states()), path=self.path)
+
+    def _log(self, action, target, before=None, after=None, reason="") -> None:
+        self.log.append(LogEntry(now_iso(), self.reviewer, action, target, before, after, reason))
+        self.updated = now_iso()
+
+    # -- changes ----------------------------------------------------------------
     def set_cell(self, key: str, value: int | float | None, reason: str = "",
-                 action: str | None = None) -> None:
+                 action: str | None = None) -> Change:
         """Set a cell's value; ``None`` (or the value read from the source)
         returns the cell to what the source says."""
         if key not in self.base.cells:
@@ -191,17 +125,31 @@ class Review:
         src = self.base.cells[key]
         if value is None or (src.known and value == src.value and type(value) is type(src.value)):
             if key not in self.edits:
-                return
+                return NO_CHANGE
             del self.edits[key]
             self._log(action or "revert", key, before, src.value, reason)
         else:
             if key in self.edits and self.edits[key] == value:
-                return
+                return NO_CHANGE
             self.edits[key] = value
             self._log(action or "edit", key, before, value, reason)
-        self._changed()
+        self.recheck()
+        return Change(keys=frozenset({key}), findings_changed=True)
 
-    def decide(self, finding_id: str, status: str, reason: str) -> None:
+    def clear_cell(self, key: str, reason: str = "清空单元格", action: str | None = None) -> Change:
+        """Make a cell blank (no number): an edit whose value is None, so the
+        cell is unknown to the rules like a blank one and the source value stays."""
+        if key not in self.base.cells:
+            raise KeyError(key)
+        if key in self.edits and self.edits[key] is None:
+            return NO_CHANGE
+        before = self.value_of(key)
+        self.edits[key] = None
+        self._log(action or "edit", key, before, None, reason)
+        self.recheck()
+        return Change(keys=frozenset({key}), findings_changed=True)
+
+    def decide(self, finding_id: str, status: str, reason: str) -> Change:
         if status not in (ACCEPTED, OVERRIDDEN):
             raise ValueError(status)
         reason = (reason or "").strip()
@@ -209,23 +157,24 @@ class Review:
             raise ValueError("a reason is required")
         self.decisions[finding_id] = Decision(status, reason, self.reviewer, now_iso())
         self._log("accept" if status == ACCEPTED else "override", finding_id, reason=reason)
-        self._changed()
+        return Change(decisions=frozenset({finding_id}))
 
-    def reopen(self, finding_id: str, reason: str = "") -> None:
-        if self.decisions.pop(finding_id, None) is not None:
-            self._log("reopen", finding_id, reason=reason)
-            self._changed()
+    def reopen(self, finding_id: str, reason: str = "") -> Change:
+        if self.decisions.pop(finding_id, None) is None:
+            return NO_CHANGE
+        self._log("reopen", finding_id, reason=reason)
+        return Change(decisions=frozenset({finding_id}))
 
-    def restore_decision(self, finding_id: str, decision: Decision | None) -> None:
+    def restore_decision(self, finding_id: str, decision: Decision | None) -> Change:
         """Put back a decision exactly (for undo)."""
         if decision is None:
             self.decisions.pop(finding_id, None)
         else:
             self.decisions[finding_id] = decision
         self._log("undo", finding_id, reason="撤销对问题的处理")
-        self._changed()
+        return Change(decisions=frozenset({finding_id}))
 
-    def set_prior(self, prior: Report | None, how: str, reason: str = "") -> None:
+    def set_prior(self, prior: Report | None, how: str, reason: str = "") -> Change:
         """Use another report (or none) as last year's; the cross-year findings follow."""
         before = _prior_label(self.prior)
         if prior is None and how != "declined":
@@ -233,76 +182,43 @@ class Review:
         self.prior, self.prior_how = prior, how
         # The source's own cross-year findings against this prior count as original
         # findings, so that corrections which clear them show as 已更正.
-        from .rules import check
         self.original_findings = [f for f in self.original_findings if not f.rule.startswith("Y-")]
         if prior is not None:
             self.original_findings += [f for f in check(self.base, prior) if f.rule.startswith("Y-")]
         self._log("prior", "上年报告", before, _prior_label(prior), reason)
-        self._changed()
+        self.recheck()
+        return Change(findings_changed=True, prior=True)
 
-    def set_note(self, target: str, text: str) -> None:
+    def set_note(self, target: str, text: str) -> Change:
         text = text.strip()
         before = self.notes.get(target, "")
         if text == before:
-            return
+            return NO_CHANGE
         if text:
             self.notes[target] = text
         else:
             self.notes.pop(target, None)
         self._log("note", target, before, text)
-        self._changed()
+        return Change(notes=frozenset({target}))
 
-    # -- persistence ------------------------------------------------------------
+    # -- the review file's JSON -------------------------------------------------
     def to_json(self) -> dict:
-        src = self.base.source
-        return {
-            "schema": REVIEW_SCHEMA,
-            "source": {"path": src.path, "format": src.format, "pages": src.pages, "sha256": src.sha256},
-            "reviewer": self.reviewer,
-            "created": self.created,
-            "updated": self.updated,
-            "report": _report_json(self.base),
-            "edits": self.edits,
-            "decisions": {k: asdict(v) for k, v in self.decisions.items()},
-            "notes": self.notes,
-            "log": [asdict(e) for e in self.log],
-            "prior_how": self.prior_how,
-            "prior": None if self.prior is None else {
-                "how": self.prior_how,
-                "source": {"path": self.prior.source.path, "format": self.prior.source.format,
-                           "pages": self.prior.source.pages, "sha256": self.prior.source.sha256},
-                "report": _report_json(self.prior)},
-        }
+        return review_dict(self)
 
     @classmethod
     def from_json(cls, data: dict, path: Path | None = None) -> "Review":
         validate(data)
-        report = _report_from_json(data["report"], data["source"])
-        rv = cls.__new__(cls)
-        rv.base = report
-        rv.reviewer = data.get("reviewer") or default_reviewer()
-        rv.path = path
-        rv.edits = {k: v for k, v in data.get("edits", {}).items() if k in report.cells}
-        rv.decisions = {k: Decision(**v) for k, v in data.get("decisions", {}).items()}
-        rv.notes = dict(data.get("notes", {}))
-        rv.log = [LogEntry(**e) for e in data.get("log", [])]
-        rv.created = data.get("created", now_iso())
-        rv.updated = data.get("updated", rv.created)
-        rv._report = None
-        rv._findings = None
-        rv.prior, rv.prior_how = None, data.get("prior_how", "none")
+        report = Report.from_dict(data["report"], data["source"])
+        prior, prior_how = None, data.get("prior_how", "none")
         pd = data.get("prior")
         if pd:
-            rv.prior = _report_from_json(pd["report"], pd["source"])
-            rv.prior_how = pd.get("how", "given")
-        from .rules import check
-        rv.original_findings = check(report, rv.prior)
-        return rv
-
-    def save(self) -> None:
-        if self.path is None:
-            return
-        atomic_write_json(self.path, self.to_json())
+            prior = Report.from_dict(pd["report"], pd["source"])
+            prior_how = pd.get("how", "given")
+        return cls(report, data.get("reviewer"), path, edits=data.get("edits", {}),
+                   decisions={k: Decision(**v) for k, v in data.get("decisions", {}).items()},
+                   notes=data.get("notes", {}), log_entries=[LogEntry(**e) for e in data.get("log", [])],
+                   created=data.get("created"), updated=data.get("updated"),
+                   prior=prior, prior_how=prior_how)
 
     @classmethod
     def load(cls, path: Path | str) -> "Review":
@@ -330,40 +246,14 @@ def _prior_label(prior: Report | None) -> str:
     return f"{prior.agency or '未识别机关'} {prior.year or '?'}年度（{os.path.basename(prior.source.path)}）"
 
 
-# -- the report inside a review file ---------------------------------------------
+# -- the report inside a review file (model.py's one dict form; batch uses these) ----
 
 def _report_json(report: Report) -> dict:
-    d = {
-        "agency": report.agency, "year": report.year, "template": report.template,
-        "published": report.published, "layouts": report.layouts.as_dict(),
-        "title_year": report.title_year, "period_year": report.period_year,
-        "sections": report.sections, "reading_notes": report.reading_notes,
-        "duplicates": report.duplicates, "missing_rows": report.missing_rows,
-        "fingerprints": report.fingerprints,
-        "cells": {k: {f: getattr(c, f) for f in ("value", "raw", "status", "page", "bbox",
-                                                 "confidence", "unit", "note", "reason", "line")}
-                  for k, c in report.cells.items()},
-    }
-    return d
+    return report.to_dict()
 
 
 def _report_from_json(d: dict, src: dict) -> Report:
-    cells = {}
-    for k, c in d["cells"].items():
-        bbox = tuple(c["bbox"]) if c.get("bbox") else None
-        cells[k] = Cell(key=k, value=c.get("value"), raw=c.get("raw", ""), status=c["status"],
-                        page=c.get("page"), bbox=bbox, confidence=c.get("confidence", 1.0),
-                        unit=c.get("unit"), note=c.get("note"), reason=c.get("reason"),
-                        line=c.get("line"))
-    return Report(
-        source=SourceInfo(src["path"], src["format"], src.get("pages"), src.get("sha256", "")),
-        agency=d.get("agency"), year=d.get("year"), template=d.get("template", "unknown"),
-        published=d.get("published"), layouts=Layouts(**d.get("layouts", {})), cells=cells,
-        title_year=d.get("title_year"), period_year=d.get("period_year"),
-        sections=d.get("sections", {}), reading_notes=d.get("reading_notes", []),
-        duplicates=d.get("duplicates", []), missing_rows=d.get("missing_rows", []),
-        fingerprints=d.get("fingerprints", {}),
-    )
+    return Report.from_dict(d, src)
 
 
 # -- the store ------------------------------------------------------------------
@@ -470,11 +360,17 @@ class ReviewStore:
             res.previous_review = self.path_for(prev)
         return res
 
+    def save(self, review) -> None:
+        """Write the review file now, atomically and durably (a killed process
+        loses nothing).  A review without a path is kept nowhere."""
+        if review.path is not None:
+            atomic_write_json(review.path, review.to_json())
+
     def _new(self, report: Report, reviewer: str | None, path: Path) -> OpenResult:
         rv = Review(report, reviewer, path)
         rv._log("open", report.source.path)
         try:
-            rv.save()
+            self.save(rv)
         except OSError as exc:
             raise ReportError(f"无法保存审核记录 {path}（{_reason(exc)}）。") from exc
         res = OpenResult(rv, restored=False)

@@ -17,6 +17,7 @@ named with that value; otherwise the suspect is ``None``.
 from __future__ import annotations
 
 import datetime as _dt
+import inspect
 from dataclasses import dataclass
 
 from . import formats
@@ -76,6 +77,54 @@ RULES: dict[str, RuleInfo] = {r.id: r for r in (
     RuleInfo("Y-ITEMS", WARNING, "项目数量衔接",
              "上一年项目数量等于上年报告的上一年项目数量加本年增/减（2019年版→2019年版）"),
 )}
+
+
+# ---------------------------------------------------------------------------
+# Code rules register themselves: ``@rule("F-FEE")`` over a function.  The
+# function names what it reads by its parameters: ``ctx`` (a RuleContext),
+# or any of ``report``, ``prior``, ``evals`` — so a plain ``(report, prior)``
+# function is registered unchanged.  check() runs them in registration order.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    report: Report
+    prior: Report | None
+    evals: list                      # the identities' evaluations
+    cells: dict | None = None        # the CellView the identities were evaluated on
+
+    @property
+    def evaluations(self) -> list:
+        return self.evals
+
+
+CODE_RULES: list = []                # (rule ids, function, parameter names)
+
+
+def rule(*ids: str, severity: str | None = None, title: str | None = None, description: str = ""):
+    """Register a code rule giving findings of ``ids``; with ``severity`` and
+    ``title`` a new rule id enters the catalogue too."""
+    def register(fn):
+        params = tuple(inspect.signature(fn).parameters)
+        unknown = set(params) - {"ctx", "report", "prior", "evals", "evaluations", "cells"}
+        if unknown:
+            raise TypeError(f"code rule {fn.__name__} takes unknown parameters {sorted(unknown)}")
+        for rid in ids:
+            if rid not in RULES and severity and title:
+                RULES[rid] = RuleInfo(rid, severity, title, description)
+        CODE_RULES.append((ids, fn, params))
+        return fn
+    return register
+
+
+def _run_code_rules(ctx: RuleContext) -> list[Finding]:
+    out: list[Finding] = []
+    for _ids, fn, params in CODE_RULES:
+        args = [ctx if p == "ctx" else getattr(ctx, p) for p in params]
+        out += fn(*args)
+    return out
+
 
 PRIOR = "prior:"   # prefix of the prior year's cell keys in cross-year findings
 
@@ -399,6 +448,7 @@ def _template_cells(report: Report):
                 yield t, row, col, key, report.cells.get(key)
 
 
+@rule("T3-NN", "T4-NN", "T2-NN")
 def _nn_findings(report: Report) -> list[Finding]:
     out = []
     for t, row, col, key, c in _template_cells(report):
@@ -424,6 +474,7 @@ def _nn_findings(report: Report) -> list[Finding]:
     return out
 
 
+@rule("T2-VALID", "T2-PUB", "T2-UNIT")
 def _t2_findings(report: Report) -> list[Finding]:
     out = []
     cells = report.cells
@@ -458,6 +509,7 @@ def _t2_findings(report: Report) -> list[Finding]:
     return out
 
 
+@rule("F-TEMPLATE", "F-ROWSET")
 def _format_findings(report: Report) -> list[Finding]:
     out = []
     y = report.year
@@ -501,8 +553,9 @@ def _format_findings(report: Report) -> list[Finding]:
     return out
 
 
+@rule("F-PLACEHOLDER", "F-UNREADABLE")
 def _cell_state_findings(report: Report, evals: list[Evaluation]) -> list[Finding]:
-    """Blank, placeholder and unreadable cells, one finding per row."""
+    """Placeholder and unreadable cells, one finding per row."""
     out = []
     missing = set(report.missing_rows)
     for t in formats.TABLES:
@@ -539,6 +592,11 @@ def _ocr_doubt(cell) -> bool:
     return cell.status != EDITED and doubtful(cell.confidence)
 
 
+# Blank cells, grouped by row or column, and what blanks counted as 0 give (blanks.py).
+rule("F-BLANK", "F-BLANK-SUM")(blank_findings)
+
+
+@rule("F-OCR")
 def _ocr_findings(report: Report, evals: list[Evaluation]) -> list[Finding]:
     """Cells of a scan whose OCR reading is in doubt, one finding each, with the score."""
     out = []
@@ -572,6 +630,7 @@ def _cell_col_label(row: str, key: str, lay: formats.TableLayout) -> str:
     return col
 
 
+@rule("F-UNREADABLE-MOST", "F-DECODE")
 def _reading_findings(report: Report) -> list[Finding]:
     """A report whose tables are mostly unreadable is never "passed" (an error),
     and bytes the reader had to replace while decoding are said (a warning)."""
@@ -591,6 +650,7 @@ def _reading_findings(report: Report) -> list[Finding]:
     return out
 
 
+@rule("F-FEE")
 def _fee_findings(report: Report) -> list[Finding]:
     if report.template != FORMAT_2021 or report.year is None or report.year < 2021:
         return []
@@ -602,6 +662,7 @@ def _fee_findings(report: Report) -> list[Finding]:
                     "（发出收费通知的件数和总金额以及实际收取的总金额）")]
 
 
+@rule("D-YEAR", "D-DEADLINE")
 def _date_findings(report: Report) -> list[Finding]:
     out = []
     if report.year is None:
@@ -666,15 +727,7 @@ def check(report: Report, prior: Report | None = None) -> list[Finding]:
             message, expected=_clean(ev.expected), actual=_clean(ev.actual),
             suspect=pick[0] if pick else None, suggested=pick[1] if pick else None,
             detail=detail))
-    findings += _nn_findings(report)
-    findings += _t2_findings(report)
-    findings += _format_findings(report)
-    findings += _cell_state_findings(report, evals)
-    findings += blank_findings(report, evals, cells)
-    findings += _ocr_findings(report, evals)
-    findings += _reading_findings(report)
-    findings += _fee_findings(report)
-    findings += _date_findings(report)
+    findings += _run_code_rules(RuleContext(report, prior, evals, cells))
     order = {k: i for i, k in enumerate(report.cells)}
     rule_order = {r: i for i, r in enumerate(RULES)}
     findings.sort(key=lambda f: (_SEVERITY_RANK[f.severity], rule_order.get(f.rule, 99),

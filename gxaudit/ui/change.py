@@ -1,16 +1,10 @@
 """What one change to the review touched: the payload of ``reviewChanged``.
 
-The core ``Review`` mutators will return such an object (issue 12); until
-then the window's one after-change hook builds it from what it knows."""
+The core ``Review`` mutators return a core ``Change``; :meth:`Change.of`
+turns one into this (the window's hook adds what only it can tell)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-try:  # the core's own Change, once Review's mutators return it
-    from ..core.review import Change as _CoreChange  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on the merge order
-    _CoreChange = None
-
 
 @dataclass(frozen=True)
 class Change:
@@ -28,4 +22,5 @@ class Change:
         if change is None:
             return cls()
         return cls(frozenset(getattr(change, "keys", ())), bool(getattr(change, "findings_changed", True)),
-                   bool(getattr(change, "prior_changed", False)), bool(getattr(change, "notes_changed", False)))
+                   bool(getattr(change, "prior_changed", getattr(change, "prior", False))),
+                   bool(getattr(change, "notes_changed", bool(getattr(change, "notes", False)))))

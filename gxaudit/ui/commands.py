@@ -2,8 +2,7 @@
 QUndoCommands for edits and decisions, plain functions for the prior and
 notes.  Each calls ``on_change(Change)``, the window's one after-change hook.
 
-(When Review's mutators return a core ``Change``, pass it through
-``Change.of(...)`` here instead of building it; nothing else needs to move.)"""
+"""
 from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
@@ -38,9 +37,8 @@ class EditCellCommand(QUndoCommand):
 class ClearCellCommand(QUndoCommand):
     """Set a cell to blank (no number), logged as an edit to 空.
 
-    Review.set_cell(key, None) means "back to the source", so a blank edit is
-    written here as an edit whose value is None (the edited cell is then not
-    known, like a blank one).  TODO(arch): a core ``Review.clear_cell``."""
+    Review.set_cell(key, None) means "back to the source"; Review.clear_cell
+    records an edit whose value is None (the cell is then unknown, like a blank one)."""
 
     def __init__(self, review: Review, key: str, on_change, reason: str = "清空单元格"):
         super().__init__(f"清空 {cell_label(key)}")
@@ -66,12 +64,7 @@ def _restore(review: Review, key: str, previous) -> None:
 
 
 def _set_blank(review: Review, key: str, reason: str, action: str | None) -> None:
-    before = review.value_of(key)
-    if key in review.edits and review.edits[key] is None:
-        return
-    review.edits[key] = None
-    review._log(action or "edit", key, before, None, reason)
-    review._changed()
+    review.clear_cell(key, reason, action)
 
 
 class DecideCommand(QUndoCommand):

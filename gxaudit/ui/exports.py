@@ -86,7 +86,7 @@ class ExportFlow(QObject):
             self.w.show_message("导出失败", msg)
             self.w.loadFailed.emit(msg)
 
-        self.w.export_operation = Operation(fn, self.w.review, path, on_done=done, on_failed=failed, parent=self).start()
+        self.w.export_operation = Operation(fn, self.w.review.snapshot(), path, on_done=done, on_failed=failed, parent=self).start()
 
     def _summary_pdf(self) -> str:
         import tempfile
@@ -137,7 +137,7 @@ class ExportFlow(QObject):
             log.error("preparing the printout failed", exc_info=exc)
             self.w.statusBar().clearMessage()
             self.w.show_message("无法打印", f"准备审核摘要时出错（{type(exc).__name__}），详情见日志。")
-        self.w.runner.run(Operation(export_summary_pdf, self.w.review, path, on_done=done, on_failed=failed))
+        self.w.runner.run(Operation(export_summary_pdf, self.w.review.snapshot(), path, on_done=done, on_failed=failed))
 
     def print_summary(self) -> None:
         if self.w.review is not None:

@@ -42,44 +42,17 @@ LIBRARY_DELAY_MS = 1500          # library writes wait for a pause in the editin
 
 
 def load_for_review(path: str, store_root: str | None = None, progress=None, cancel=None):
-    """Read, reconstruct, check and open the review — runs off the UI thread.
-    ``progress(done, total, message)`` hears about each scanned page (OCR);
-    ``cancel`` (an Event) stops the OCR between pages."""
-    from ..core.ingest import read_document
-    from ..core.ingest.progress import reading
-    from ..core.ingest.text import decode
-    from ..core.files import protect
-    from ..core.reconstruct import reconstruct
-    protect(path)                  # no export or save of this process may replace it
-    with reading(progress, cancel):
-        doc = read_document(path)
-    report = reconstruct(doc)
-    if doc.kind == "text":
-        with open(path, "rb") as fh:
-            text = decode(fh.read()).replace("\r\n", "\n")
-    else:
-        text = doc.text
+    """Read, reconstruct, check and open the review — runs off the UI thread
+    (:func:`gxaudit.core.session.open_for_review`).  ``progress(done, total,
+    message)`` hears about each scanned page (OCR); ``cancel`` (an Event)
+    stops the OCR between pages."""
+    from ..core.session import open_for_review
     store = ReviewStore(Path(store_root) if store_root else None)
-    result = store.open(report)
-    library = open_library(_library_waiting(progress, cancel), result.notes)
-    if library is not None:
-        review = result.review
-        if review.prior is None and review.prior_how in ("none", "library"):
-            from ..core.prior import resolve_prior
-            choice = resolve_prior(report, None, library)
-            if choice.report is not None:
-                review.set_prior(choice.report, "library", "报告库自动匹配")
-            elif choice.note and choice.candidates:
-                result.notes.append(choice.note)
-        try:
-            library.add(review.report, reviewed=bool(review.edits))
-        except Exception:  # noqa: BLE001 - the review works without the library
-            log.warning("could not record %s in the report library", path, exc_info=True)
-        if library.notice:
-            result.notes.append(library.notice)
-        library.close()
-    result.review.findings()          # run the rules here, not on the UI thread
-    return result, text
+    notes: list[str] = []            # why the library could not be used, if so
+    result = open_for_review(path, store=store, progress=progress, cancel=cancel,
+                             library=lambda: open_library(_library_waiting(progress, cancel), notes))
+    result.notes.extend(notes)
+    return result, result.text
 
 
 def _library_waiting(progress=None, cancel=None):
@@ -496,6 +469,8 @@ class MainWindow(QMainWindow):
     def _after_change(self, change: Change) -> None:
         """The one hook after any change to the review: tell the panes what changed."""
         from dataclasses import replace
+        if self.review is not None:    # saved at once: a killed process loses nothing
+            self.store.save(self.review)
         change = Change.of(change)
         sig = self._signature()
         # Findings changed when their ids, states or suggestions did (a prior swap always counts).
@@ -607,7 +582,7 @@ class MainWindow(QMainWindow):
             self.load_prior_file(path)
 
     def load_prior_file(self, path: str) -> None:
-        from ..core.prior import load_prior_file
+        from ..core.session import load_prior_file
         self.statusBar().showMessage(f"正在读取上年报告 {os.path.basename(path)} …")
         self.prior_operation = Operation(
             load_prior_file, path, parent=self,

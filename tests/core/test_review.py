@@ -63,6 +63,7 @@ def test_review_is_saved_and_restored(store, seed_review):
     fid = next(f.id for f in seed_review.findings() if f.rule == "F-FEE")
     seed_review.decide(fid, ACCEPTED, "确未说明")
     seed_review.set_note(KEY, "与原件核对")
+    store.save(seed_review)             # saving is the store's job, at once
     again = store.open(load_report(str(SEED_000)))
     assert again.restored
     rv = again.review
@@ -101,6 +102,7 @@ from gxaudit.core.review import ReviewStore
 store = ReviewStore(sys.argv[2])
 rv = store.open(load_report(sys.argv[1])).review
 rv.set_cell("t3.total_processed.total", 3)
+store.save(rv)
 os.kill(os.getpid(), signal.SIGKILL)
 """
 
@@ -123,3 +125,39 @@ def test_review_without_path_never_writes(tmp_path):
     rv.set_cell(KEY, 3)
     assert rv.path is None and error_rules(rv) == []
     assert OPEN in {s.status for s in rv.finding_states()}
+
+
+def test_mutators_return_what_changed(store, seed_review):
+    rv = seed_review
+    ch = rv.set_cell(KEY, 3)
+    assert ch.keys == frozenset({KEY}) and ch.findings_changed and not ch.decisions
+    assert rv.set_cell(KEY, 3).empty                 # the same value again: nothing changed
+    fid = next(f.id for f in rv.findings() if f.rule == "F-FEE")
+    ch = rv.decide(fid, ACCEPTED, "确未说明")
+    assert ch.decisions == frozenset({fid}) and not ch.findings_changed and not ch.keys
+    assert rv.reopen(fid).decisions == frozenset({fid})
+    assert rv.reopen(fid).empty                      # nothing left to reopen
+    assert rv.set_note(KEY, "核对").notes == frozenset({KEY})
+    ch = rv.set_prior(None, "declined")
+    assert ch.prior and ch.findings_changed
+
+
+def test_mutators_do_not_save_the_store_does(store, seed_review):
+    before = seed_review.path.read_bytes()
+    seed_review.set_cell(KEY, 3)
+    assert seed_review.path.read_bytes() == before
+    store.save(seed_review)
+    assert json.loads(seed_review.path.read_text(encoding="utf-8"))["edits"] == {KEY: 3}
+
+
+def test_snapshot_is_frozen_while_the_review_changes(seed_review):
+    snap = seed_review.snapshot()
+    open_before = snap.open_count()
+    seed_review.set_cell(KEY, 3)
+    fid = next(f.id for f in seed_review.findings() if f.rule == "F-FEE")
+    seed_review.decide(fid, ACCEPTED, "确未说明")
+    assert snap.edits == {} and snap.decisions == {} and snap.open_count() == open_before
+    assert snap.report.cells[KEY].value == 0
+    assert sorted(f.rule for f in snap.findings() if f.severity == "error") == ["T3-BAL", "T3-LEAF", "T3-ROW"]
+    assert seed_review.snapshot().edits == {KEY: 3}
+    assert snap.to_json()["edits"] == {} and snap.snapshot() is snap

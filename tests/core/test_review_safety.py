@@ -35,6 +35,7 @@ def saved(store, report):
     """A healthy review with one edit, saved on disk; its bytes."""
     rv = store.open(report).review
     rv.set_cell(KEY, 3)
+    store.save(rv)
     return rv.path, rv.path.read_bytes()
 
 

@@ -51,6 +51,7 @@ def test_export_a_saved_review(tmp_path):
     rv.set_cell(KEY, 3)
     fee = next(f.id for f in rv.findings() if f.rule == "F-FEE")
     rv.decide(fee, OVERRIDDEN, "收费情况已在单独公告中说明")
+    store.save(rv)                      # saving is the store's job
     xlsx, pdf = tmp_path / "out.xlsx", tmp_path / "out.pdf"
     out = run("export", rv.path, "--xlsx", xlsx, "--summary", pdf)
     assert out.returncode == 0, out.stderr

@@ -93,8 +93,10 @@ def test_two_outputs_of_one_run_may_not_be_one_file(source, tmp_path):
 def test_export_refuses_to_overwrite_the_review_it_reads(source, tmp_path):
     from gxaudit.core import load_report
     from gxaudit.core.review import ReviewStore
-    rv = ReviewStore(tmp_path / "reviews").open(load_report(str(source))).review
+    store = ReviewStore(tmp_path / "reviews")
+    rv = store.open(load_report(str(source))).review
     rv.set_cell("t3.total_processed.total", 3)
+    store.save(rv)
     before = rv.path.read_bytes()
     refused(run("export", rv.path, "--xlsx", rv.path))
     assert rv.path.read_bytes() == before

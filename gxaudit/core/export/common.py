@@ -60,25 +60,18 @@ class Verdict:
 
 def verdict(review: Review) -> Verdict:
     states = review.finding_states()
-    errors = [s for s in states if s.finding.severity == ERROR]
-    open_err = sum(1 for s in errors if s.status == OPEN)
-    accepted = sum(1 for s in errors if s.status == ACCEPTED)
-    corrected = sum(1 for s in errors if s.status == CORRECTED)
-    overridden = sum(1 for s in errors if s.status == OVERRIDDEN)
+    err = Counter(s.status for s in states if s.finding.severity == ERROR)
     warn_open = sum(1 for s in states if s.finding.severity == WARNING and s.status == OPEN)
     tail = f"另有 {warn_open} 个警告待说明。" if warn_open else ""
-    if open_err or accepted:
-        parts = []
-        if open_err:
-            parts.append(f"待处理 {open_err} 个")
-        if accepted:
-            parts.append(f"已确认 {accepted} 个")
+    if err[OPEN] or err[ACCEPTED]:
+        parts = [f"{name} {err[status]} 个" for status, name in ((OPEN, "待处理"), (ACCEPTED, "已确认"))
+                 if err[status]]
         return Verdict("不通过", f"报告存在错误（{'，'.join(parts)}），需要发布机关更正。{tail}")
-    if corrected:
-        return Verdict("需更正", f"原报告有 {corrected} 个错误，审核中已确定更正值（见修改记录），"
+    if err[CORRECTED]:
+        return Verdict("需更正", f"原报告有 {err[CORRECTED]} 个错误，审核中已确定更正值（见修改记录），"
                                 f"需要发布机关据此更正。{tail}")
-    if overridden:
-        return Verdict("通过（有说明）", f"{overridden} 个错误经审核人说明予以豁免。{tail}")
+    if err[OVERRIDDEN]:
+        return Verdict("通过（有说明）", f"{err[OVERRIDDEN]} 个错误经审核人说明予以豁免。{tail}")
     if warn_open:
         return Verdict("通过（有警告）", f"未发现错误。{tail}")
     return Verdict("通过", "未发现错误，勾稽关系全部成立。")

@@ -39,12 +39,7 @@ def report_document(report: Report, findings: list[Finding], review=None) -> dic
     doc = {
         "schema": SCHEMA,
         "generator": {"name": "gxaudit", "version": __version__, "ruleset": RULESET_VERSION},
-        "source": {
-            "path": report.source.path,
-            "format": report.source.format,
-            "pages": report.source.pages,
-            "sha256": report.source.sha256,
-        },
+        "source": report.source.to_dict(),
         "report": {
             "agency": report.agency,
             "year": report.year,
@@ -86,7 +81,7 @@ def review_json(review, findings: list[Finding]) -> dict:
         "reviewer": review.reviewer,
         "created": review.created,
         "updated": review.updated,
-        "source": {"path": src.path, "format": src.format, "pages": src.pages, "sha256": src.sha256},
+        "source": src.to_dict(),
         "edits": dict(review.edits),
         "decisions": {k: asdict(v) for k, v in review.decisions.items()},
         "notes": dict(review.notes),

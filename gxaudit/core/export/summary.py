@@ -23,6 +23,7 @@ from ... import __version__
 from ..files import atomic_path
 from ..model import SEVERITY_NAMES, Report, ReportError
 from ..review import FINDING_STATUS_NAMES, OPEN, Review
+from ..review_types import now_iso
 from ..rules import RULES, RULESET_VERSION
 from ..text import fmt_number, printable
 from . import common
@@ -335,7 +336,7 @@ def summary_pages(review: Review, prior: Report | None = None, checker: str | No
         checker = os.environ.get("GXAUDIT_CHECKER", "").strip()
     mpl()
     import matplotlib
-    from ..review import now_iso
+    review = review.snapshot()
     if prior is None:
         prior = getattr(review, "prior", None)
     rep = review.report
@@ -390,6 +391,7 @@ def _printable_texts(fig) -> None:
 
 def summary_pdf_bytes(review: Review, prior: Report | None = None) -> bytes:
     """The summary PDF in memory (for a print preview)."""
+    review = review.snapshot()
     buf = io.BytesIO()
     _write(summary_pages(review, prior), buf, review)
     return buf.getvalue()
@@ -398,6 +400,7 @@ def summary_pdf_bytes(review: Review, prior: Report | None = None) -> bytes:
 def export_summary_pdf(review: Review, path: str | os.PathLike, prior: Report | None = None,
                        checker: str | None = None) -> Path:
     """Write the printable summary to ``path`` (atomically)."""
+    review = review.snapshot()          # frozen: the auditor may keep editing meanwhile
     path = Path(path)
     figs = summary_pages(review, prior, checker)
     try:

@@ -33,6 +33,7 @@ from ..formats import TABLE_NAMES, TABLES
 from ..grid import HEADER, LABEL, NOTE, VALUE, Grid, grid_for
 from ..model import BLANK, EDITED, PLACEHOLDER, SEVERITY_NAMES, UNREADABLE, Report, ReportError
 from ..review import CORRECTED, FINDING_STATUS_NAMES, FINDING_STATUSES, FindingState, Review
+from ..review_types import now_iso
 from ..rules import RULES, RULESET_VERSION
 from ..text import fmt_number
 from ..files import atomic_path
@@ -577,8 +578,7 @@ def export_workbook(review: Review, path: str | os.PathLike, prior: Report | Non
         from openpyxl import Workbook
     except ImportError as exc:  # pragma: no cover - a broken installation
         raise ReportError("缺少 openpyxl，无法导出 Excel 工作簿。") from exc
-    from ..review import now_iso
-
+    review = review.snapshot()          # frozen: the auditor may keep editing meanwhile
     path = Path(path)
     if prior is None:
         prior = getattr(review, "prior", None)

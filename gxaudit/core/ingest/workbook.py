@@ -1,9 +1,10 @@
 """Reading back a workbook that gxaudit exported.
 
 The workbook carries its review as JSON in the very hidden sheet
-``_gxaudit`` (see :mod:`gxaudit.core.export.xlsx`).  That review — the
-report as read from the original source, the auditor's corrections,
-decisions, notes and log — is what this reader returns.  A workbook that
+``_gxaudit`` (see :mod:`gxaudit.core.export.xlsx`).  That review's data —
+the report as read from the original source, the auditor's corrections,
+decisions, notes and log — is what this reader returns, as the plain dict of
+a review file; :mod:`gxaudit.core.session` makes the Review of it.  A workbook that
 gxaudit did not make is refused with one clear sentence: reading arbitrary
 spreadsheets as reports is not supported.
 """
@@ -13,10 +14,7 @@ import hashlib
 import io
 import json
 import logging
-from dataclasses import dataclass
-from typing import Any
 
-from ..document import Document
 from ..model import ReportError
 
 log = logging.getLogger("gxaudit.ingest")
@@ -26,12 +24,6 @@ DATA_MARKER = "gxaudit-review"
 
 NOT_OURS = ("这个 Excel 工作簿不是 gxaudit 导出的审核工作簿；本版本只能读取 gxaudit 导出的工作簿，"
             "其他表格请先把报告原文（PDF、Word、网页或文本）交给 gxaudit。")
-
-
-@dataclass
-class WorkbookDocument(Document):
-    """A Document for an exported workbook; ``review`` holds the stored review."""
-    review: Any = None
 
 
 def read_review_data(data: bytes) -> dict:
@@ -69,25 +61,3 @@ def read_review_data(data: bytes) -> dict:
         return json.loads(payload)
     except ValueError:
         raise ReportError("工作簿中的审核数据已损坏（不是有效的 JSON），无法读取。") from None
-
-
-def read_review(data: bytes):
-    """The Review stored in an exported workbook."""
-    from ..review import Review
-    d = read_review_data(data)
-    try:
-        return Review.from_json(d)
-    except (KeyError, TypeError, ValueError) as exc:
-        log.info("stored review unusable: %r", exc)
-        raise ReportError("工作簿中的审核数据不完整或版本不符，无法读取。") from exc
-
-
-def read_workbook(path: str, data: bytes, sha: str) -> WorkbookDocument:
-    review = read_review(data)
-    rep = review.base
-    doc = WorkbookDocument(kind="xlsx", path=path, sha256=sha, pages=None, review=review)
-    doc.line(f"gxaudit 审核工作簿：{rep.agency or '（未识别机关名称）'} {rep.year or ''}年度"
-             f"政府信息公开工作年度报告")
-    doc.line(f"原始来源：{rep.source.path}（{rep.source.format}，sha256 {rep.source.sha256}）")
-    doc.line(f"审核人：{review.reviewer}；最后修改：{review.updated}")
-    return doc
