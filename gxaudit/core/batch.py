@@ -10,8 +10,8 @@ interrupted run keeps everything finished and nothing half-written), then
 finds duplicates and priors and re-applies the rules with each prior (the
 rules are cheap; the reading is what costs).
 
-``_check_one`` is the one place a file is opened and checked; it does what
-``gxaudit check`` does and is meant to become ``session.check_path``.
+``_check_one`` is the one place a file is opened and checked: through
+``session.check_path``, the same path ``gxaudit check`` takes.
 """
 from __future__ import annotations
 
@@ -142,14 +142,13 @@ def file_sha256(path: str) -> str:
 # -- the one function that opens and checks a file ---------------------------------
 
 def _check_one(path: str, prior: Report | None = None) -> CheckedReport:
-    """Read and check one file as ``gxaudit check`` does (same messages for a
-    file that cannot be read).  To be replaced by ``session.check_path``."""
-    from . import open_report
+    """Read and check one file through :func:`gxaudit.core.session.check_path`,
+    the path ``gxaudit check`` takes (same one line for a file that cannot be
+    read).  No library here: workers never touch it."""
     from .model import ReportError
-    from .rules import check
+    from .session import check_path
     try:
-        report, review = open_report(path)
-        findings = check(report, prior)
+        checked = check_path(path, prior)
     except ReportError as exc:
         return CheckedReport(path, UNREADABLE, reason=f"gxaudit：无法读取报告：{exc}")
     except MemoryError:
@@ -158,8 +157,8 @@ def _check_one(path: str, prior: Report | None = None) -> CheckedReport:
         log.exception("unexpected failure reading %s", path)
         return CheckedReport(path, UNREADABLE,
                              reason=f"gxaudit：无法读取报告：读取时出现意外错误（{type(exc).__name__}），详情见日志。")
-    return CheckedReport(path, CHECKED, report.source.sha256, report, findings, prior=prior,
-                         is_workbook=review is not None)
+    return CheckedReport(path, CHECKED, checked.report.source.sha256, checked.report, checked.findings,
+                         prior=prior, is_workbook=checked.is_workbook)
 
 
 def _recheck(entry: CheckedReport, prior: Report | None) -> list[Finding]:
