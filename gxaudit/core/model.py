@@ -46,6 +46,7 @@ class Cell:
     reason: str | None = None        # why the reader left it unreadable
     original: int | float | None = None  # the value read from the source, once edited
     line: int | None = None          # 1-based line of a text source
+    anchor: str | None = None        # DOCX/HTML place of the cell (report-json.md)
 
     @property
     def known(self) -> bool:
@@ -102,6 +103,8 @@ class Finding:
     suggested: int | float | None = None
     # Extra context kept out of the contract's required fields.
     detail: dict = field(default_factory=dict)
+    # The sentence a narrative rule rests on (report-json.md "Narrative rules").
+    evidence: dict | None = None
 
     @property
     def id(self) -> str:
@@ -119,6 +122,7 @@ class Finding:
             "suspect": self.suspect,
             "suggested": self.suggested,
             "message": self.message,
+            **({"evidence": self.evidence} if self.evidence is not None else {}),
         }
 
 

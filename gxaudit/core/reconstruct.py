@@ -290,7 +290,7 @@ def _put(cells: dict[str, Cell], key: str, span: Span) -> None:
             reason = "扫描件中该格有字迹，但文字识别未能读出，需对照原文核对"
     cells[key] = Cell(key=key, value=value, raw=raw, status=status, page=span.page,
                       bbox=span.bbox, confidence=span.confidence, unit=pv.unit, note=pv.note,
-                      reason=reason, line=span.line)
+                      reason=reason, line=span.line, anchor=span.anchor)
 
 
 def _put_unreadable(cells: dict[str, Cell], key: str, raw: str, reason: str,

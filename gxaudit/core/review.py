@@ -130,7 +130,8 @@ class Review:
                 src = self.base.cells[key]
                 rep.cells[key] = Cell(key=key, value=value, raw=src.raw, status=EDITED,
                                       page=src.page, bbox=src.bbox, confidence=src.confidence,
-                                      unit=src.unit, note=src.note, original=src.value, line=src.line)
+                                      unit=src.unit, note=src.note, original=src.value, line=src.line,
+                                      anchor=src.anchor)
             self._report = rep
         return self._report
 
@@ -317,7 +318,8 @@ def _report_json(report: Report) -> dict:
         "duplicates": report.duplicates, "missing_rows": report.missing_rows,
         "fingerprints": report.fingerprints,
         "cells": {k: {f: getattr(c, f) for f in ("value", "raw", "status", "page", "bbox",
-                                                 "confidence", "unit", "note", "reason", "line")}
+                                                 "confidence", "unit", "note", "reason", "line",
+                                                 "anchor")}
                   for k, c in report.cells.items()},
     }
     return d
@@ -330,7 +332,7 @@ def _report_from_json(d: dict, src: dict) -> Report:
         cells[k] = Cell(key=k, value=c.get("value"), raw=c.get("raw", ""), status=c["status"],
                         page=c.get("page"), bbox=bbox, confidence=c.get("confidence", 1.0),
                         unit=c.get("unit"), note=c.get("note"), reason=c.get("reason"),
-                        line=c.get("line"))
+                        line=c.get("line"), anchor=c.get("anchor"))
     return Report(
         source=SourceInfo(src["path"], src["format"], src.get("pages"), src.get("sha256", "")),
         agency=d.get("agency"), year=d.get("year"), template=d.get("template", "unknown"),

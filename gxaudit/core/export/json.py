@@ -16,6 +16,7 @@ def cell_json(cell) -> dict:
         "page": cell.page,
         "bbox": [round(x, 2) for x in cell.bbox] if cell.bbox else None,
         "confidence": round(cell.confidence, 4),
+        "anchor": cell.anchor,
     }
     if cell.line is not None:
         out["line"] = cell.line
