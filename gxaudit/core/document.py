@@ -53,6 +53,7 @@ class Document:
     sha256: str = ""
     pages: int | None = None
     rows: list[Row] = field(default_factory=list)
+    info: dict = field(default_factory=dict)   # PDF document information (CreationDate, ModDate)
 
     def line(self, text: str, page: int | None = None, bbox: BBox | None = None,
              line: int | None = None, anchor: str | None = None) -> None:

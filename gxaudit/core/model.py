@@ -79,6 +79,7 @@ class Report:
     duplicates: list[str] = field(default_factory=list)      # row keys read twice
     missing_rows: list[str] = field(default_factory=list)    # row keys not found
     fingerprints: dict[str, list[str]] = field(default_factory=dict)
+    narrative: object | None = None   # core.narrative.Narrative: parts, sentences, places
 
     def cell(self, key: str) -> Cell:
         return self.cells[key]
@@ -108,8 +109,14 @@ class Finding:
 
     @property
     def id(self) -> str:
-        """A stable identifier: the rule and the cells it reads."""
-        return f"{self.rule}:{','.join(self.cells)}"
+        """A stable identifier: the rule and the cells it reads (and, for a
+        narrative rule, its part and sentence)."""
+        base = f"{self.rule}:{','.join(self.cells)}"
+        if self.evidence:
+            import hashlib
+            text = self.evidence.get("text") or ""
+            base += f"#{self.evidence.get('section') or ''}:{hashlib.sha1(text.encode()).hexdigest()[:8]}"
+        return base
 
     def to_json(self) -> dict:
         return {

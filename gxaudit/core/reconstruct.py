@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from . import formats, metadata
+from . import formats, metadata, narrative
 from .confidence import too_low
 from .document import Document, Row, Span
 from .formats import FORMAT_2019, FORMAT_2021, Layouts, TableLayout
@@ -382,6 +382,7 @@ def reconstruct(doc: Document) -> Report:
         layouts=lay, title_year=meta.title_year, period_year=meta.period_year,
         sections={k: "\n".join(v) for k, v in raw_text.items()}, fingerprints=fp,
     )
+    report.narrative = narrative.build(doc)
     builder = _Builder(report)
 
     # Pass 2: value rows.

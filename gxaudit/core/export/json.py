@@ -55,6 +55,7 @@ def report_document(report: Report, findings: list[Finding], review=None) -> dic
         },
         "cells": {k: cell_json(c) for k, c in report.cells.items()},
         "findings": [_finding_json(f, review) for f in findings],
+        "sections": [s.to_json() for s in report.narrative.sections] if report.narrative else [],
         "summary": counts,
     }
     if review is not None:

@@ -266,6 +266,14 @@ def garbled(text: str) -> bool:
     return (bad + symbols) / n > 0.3
 
 
+def _info(pdf) -> dict:
+    """The document information dictionary (CreationDate, ModDate, ...)."""
+    try:
+        return {k: str(v) for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
+    except Exception:  # noqa: BLE001 - metadata is optional evidence
+        return {}
+
+
 def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) -> Document:
     from .progress import current
     progress, cancel = current(progress, cancel)
@@ -274,6 +282,7 @@ def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) ->
         n = len(pdf)
         if n == 0:
             raise ReportError("PDF 文件没有任何页面。")
+        info = _info(pdf)
         texts, images = _pdfium_texts(pdf)
         # Pages the OCR reads: images without a text layer, and text layers
         # that are garbage (those fall back to the picture of the page).
@@ -310,7 +319,7 @@ def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) ->
     log.info("%s: %d pages, table pages %s, scanned pages %s", path, n, [i + 1 for i in table_pages],
              [i + 1 for i in scanned])
     kind = "pdf-scan" if any(res.table for res in scanned.values()) else "pdf"
-    doc = Document(kind=kind, path=path, sha256=sha256, pages=n)
+    doc = Document(kind=kind, path=path, sha256=sha256, pages=n, info=info)
     plumbed: dict[int, list[Row]] = {}
     if table_pages:
         import pdfplumber
