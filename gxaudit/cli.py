@@ -89,6 +89,9 @@ def cmd_check(args) -> int:
         if library is not None and review is None:   # an exported workbook is no source
             library.add(report)
         findings = check(report, prior.report)
+        if library is not None and review is None:   # C-OTHER: paragraphs of other agencies' reports
+            from .core.narrative.index import library_findings
+            findings += library_findings(report, library)
     except ReportError as exc:
         print(f"gxaudit：无法读取报告：{exc}", file=sys.stderr)
         return EXIT_UNREADABLE

@@ -382,7 +382,6 @@ def reconstruct(doc: Document) -> Report:
         layouts=lay, title_year=meta.title_year, period_year=meta.period_year,
         sections={k: "\n".join(v) for k, v in raw_text.items()}, fingerprints=fp,
     )
-    report.narrative = narrative.build(doc)
     builder = _Builder(report)
 
     # Pass 2: value rows.
@@ -459,6 +458,7 @@ def reconstruct(doc: Document) -> Report:
     report.cells = {k: report.cells[k] for k in order}
     log.debug("reconstructed %s: %d rows found, %d missing", doc.path, len(found_rows),
               len(report.missing_rows))
+    report.narrative = narrative.build(doc)
     return report
 
 

@@ -317,6 +317,7 @@ def _report_json(report: Report) -> dict:
         "sections": report.sections, "reading_notes": report.reading_notes,
         "duplicates": report.duplicates, "missing_rows": report.missing_rows,
         "fingerprints": report.fingerprints,
+        "narrative": report.narrative.to_dict() if report.narrative is not None else None,
         "cells": {k: {f: getattr(c, f) for f in ("value", "raw", "status", "page", "bbox",
                                                  "confidence", "unit", "note", "reason", "line",
                                                  "anchor")}
@@ -340,8 +341,18 @@ def _report_from_json(d: dict, src: dict) -> Report:
         title_year=d.get("title_year"), period_year=d.get("period_year"),
         sections=d.get("sections", {}), reading_notes=d.get("reading_notes", []),
         duplicates=d.get("duplicates", []), missing_rows=d.get("missing_rows", []),
-        fingerprints=d.get("fingerprints", {}),
+        fingerprints=d.get("fingerprints", {}), narrative=_narrative_from(d.get("narrative")),
     )
+
+
+def _narrative_from(data):
+    if not data:
+        return None
+    from .narrative import Narrative
+    try:
+        return Narrative.from_dict(data)
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 # -- the store ------------------------------------------------------------------

@@ -82,7 +82,7 @@ def _fee(report: Report, nar: Narrative) -> list[Finding]:
         return []
     sents = nar.in_section("六") or [s for s in nar.sentences if "收费" in s.plain or "处理费" in s.plain]
     unpaid = report.value("t3.other_unpaid_fee.total")
-    notices, collected, notified, fee_sent = None, None, None, None
+    notices, collected, notified, fee_sent, mention = None, None, None, None, None
     for s in sents:
         p = s.plain.replace(" ", "")
         if (m := _NOTICES.search(p)):
@@ -91,8 +91,9 @@ def _fee(report: Report, nar: Narrative) -> list[Finding]:
             notified, fee_sent = _yuan(m["v"], m["u"]), s
         elif (m := _COLLECTED.search(p)):
             collected, fee_sent = _yuan(m["v"], m["u"]), fee_sent or s
-        elif fee_sent is None and ("处理费" in p or "收费" in p):
-            fee_sent = s
+        if mention is None and ("处理费" in p or "收费" in p):
+            mention = s
+    fee_sent = fee_sent or mention
     out = []
     cells = ["t3.other_unpaid_fee.total"]
     if unpaid and (notices is None or notices < unpaid):

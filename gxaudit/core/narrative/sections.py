@@ -37,6 +37,7 @@ _PART_WORDS = (
     ("六", ("其他需要报告", "其他事项", "其它需要报告")),
 )
 _HEADING = re.compile(r"^[#\s]*(?P<num>[一二三四五六七八九十]{1,2})\s*[、.．,，]\s*(?P<title>.{2,40})$")
+_MAYBE_HEADING = re.compile(r"^[#\s]*[一二三四五六七八九十]")
 _SENTENCE = re.compile(r"[^。！？；!?;]+[。！？；!?;]*")
 _END = "。！？；!?;：:"
 _WS = re.compile(r"\s+")
@@ -127,6 +128,8 @@ class Narrative:
 def part_of(line: str) -> tuple[str, str, str] | None:
     """(part, numeral written, title) when the line is the heading of one of
     the six parts, else None."""
+    if not _MAYBE_HEADING.match(line):
+        return None
     text = compact(to_simplified(line))
     m = _HEADING.match(text)
     if not m or len(text) > 45:
@@ -219,7 +222,7 @@ def _continues(prev, nxt) -> bool:
     """True when the line ``nxt`` goes on with the paragraph of ``prev``: a
     line wrapped in a PDF or in a text extracted from one."""
     p, n = prev.text.strip(), nxt.text.strip()
-    if p[-1:] in _END or _OPENS.match(n) or _HEADING.match(compact(n)):
+    if p[-1:] in _END or _OPENS.match(n) or (_MAYBE_HEADING.match(n) and _HEADING.match(compact(n))):
         return False
     if _OPENS.match(p) and len(p) <= 25:
         return False                  # a sub-heading "（一）主要问题" stands alone
