@@ -17,7 +17,7 @@ _SPECIFIC = re.compile(
 _NOTICES = re.compile(r"(?:发出|发送|送达|出具|开具)(?:了)?(?:信息处理费)?收费通知(?:书)?(?:的)?(?:件数|数量)?"
                       r"(?:为|共|共计)?(?P<n>\d+)\s*(?:件|份|次)|收费通知(?:书)?(?P<n2>\d+)\s*(?:件|份)")
 _COLLECTED = re.compile(r"(?:实际)?收取[^\d，,。；;]{0,20}?(?:共计|共|为)?(?P<v>\d+(?:\.\d+)?)\s*(?P<u>万元|元)")
-_NOTIFIED = re.compile(r"(?:通知|收费通知)(?:的)?总?金额(?:为|共)?(?P<v>\d+(?:\.\d+)?)\s*(?P<u>万元|元)")
+_NOTIFIED = re.compile(r"(?:通知|收费通知)(?:的)?总?金额(?:为|共计|共)?(?P<v>\d+(?:\.\d+)?)\s*(?P<u>万元|元)")
 _NONE = re.compile(r"未(?:收取|发生|发出|产生)|无收取|没有收取|不收取|无(?:信息处理费)?收费")
 
 
@@ -89,7 +89,7 @@ def _fee(report: Report, nar: Narrative) -> list[Finding]:
             notices, fee_sent = int(m["n"] or m["n2"]), s
         if (m := _NOTIFIED.search(p)):
             notified, fee_sent = _yuan(m["v"], m["u"]), s
-        elif (m := _COLLECTED.search(p)):
+        if (m := _COLLECTED.search(p)):
             collected, fee_sent = _yuan(m["v"], m["u"]), fee_sent or s
         if mention is None and ("处理费" in p or "收费" in p):
             mention = s
