@@ -22,6 +22,7 @@ from . import settings
 from .commands import DecideCommand, EditCellCommand
 from .findings_model import STATE_ROLE, FindingsFilter, FindingsModel
 from .grid_model import KEY_ROLE, GridModel
+from .narrative_view import NarrativeView
 from .source_view import SourcePane
 from .workers import Operation
 
@@ -202,6 +203,9 @@ class MainWindow(QMainWindow):
             v.selectionModel().currentChanged.connect(self._grid_current_changed)
             self.grid_views[t] = v
             self.tabs.addTab(v, formats.TABLE_NAMES[t])
+        self.narrative_view = NarrativeView()
+        self.narrative_view.sentenceChosen.connect(self.source.show_sentence)
+        self.tabs.addTab(self.narrative_view, "正文")
 
         findings_box = QWidget()
         fl = QVBoxLayout(findings_box)
@@ -466,6 +470,8 @@ class MainWindow(QMainWindow):
             v.resizeRowsToContents()
         rep = review.report
         self.source.load(rep.source.path, rep.source.format, text)
+        self.source.places = rep.narrative.places if rep.narrative is not None else {}
+        self.narrative_view.load(rep.narrative, review.findings())
         name = rep.agency or os.path.basename(rep.source.path)
         self.setWindowTitle(f"{name} {rep.year or ''} — gxaudit 年报审核")
         self.stack.setCurrentIndex(1)
@@ -837,6 +843,10 @@ class MainWindow(QMainWindow):
         if st is None:
             return
         f = st.finding
+        if f.evidence and (sent := self.narrative_view.show_evidence(f.evidence)) is not None:
+            self.tabs.setCurrentWidget(self.narrative_view)
+            self.source.show_sentence(sent)
+            return
         target = f.suspect or next((k for k in f.cells if k in (self.review.report.cells if self.review else {})), None)
         if target:
             self.select_cell(target)
