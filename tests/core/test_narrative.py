@@ -383,3 +383,43 @@ def test_cell_anchors(name, anchor):
 def test_pdf_cells_have_no_anchor():
     report = load_report(str(require(HONGZE_24)))
     assert all(c.anchor is None for c in report.cells.values())
+
+
+# ---------------------------------------------------------------------------
+# Where it shows: the workbook's 正文核对 and 问题清单, the summary PDF
+# ---------------------------------------------------------------------------
+
+def test_workbook_narrative_sheet(tmp_path):
+    import openpyxl
+
+    from gxaudit.core.export.xlsx import export_workbook
+    from gxaudit.core.review import Review
+    report = load_report(str(require(STCSM)))
+    review = Review(report)
+    out = export_workbook(review, tmp_path / "out.xlsx")
+    wb = openpyxl.load_workbook(out)
+    ws = wb["正文核对"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_col=12)]
+    n_all = next(r for r in rows if r[1] == "N-ALL")
+    assert n_all[0] == "一" and "所有申请均已按要求办理完成" in n_all[4] and n_all[8] == "第 42 行"
+    assert "结转下年度" in n_all[6]
+    assert {r[1] for r in rows if r[1]} >= {"N-ALL", "S-PARTS", "S-ORDER"}
+    findings_rules = {r[1].value for r in wb["问题清单"].iter_rows(min_row=2)}
+    assert {"N-ALL", "S-PARTS", "S-ORDER"} <= findings_rules
+    parts = [r[0].value for r in ws.iter_rows() if r[0].value in ("一", "二", "三", "四", "六")
+             and r[1].value and str(r[1].value).endswith(("情况", "事项"))]
+    assert parts[-5:] == ["一", "二", "三", "四", "六"]
+
+
+def test_summary_pdf_lists_the_sentence(tmp_path):
+    from gxaudit.core.export.summary import summary_pdf_bytes
+    from gxaudit.core.review import Review
+    report = load_report(str(require(STCSM)))
+    review = Review(report)
+    data = summary_pdf_bytes(review)
+    import io
+
+    import pdfplumber
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        text = "".join((p.extract_text() or "") for p in pdf.pages).replace(" ", "").replace("\n", "")
+    assert "N-ALL" in text and "所有申请均已按要求办理完成" in text
