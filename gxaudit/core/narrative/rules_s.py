@@ -77,11 +77,8 @@ def _yuan(v: str, unit: str) -> float:
     return float(v) * (10000 if unit == "万元" else 1)
 
 
-def _fee(report: Report, nar: Narrative) -> list[Finding]:
-    if report.template != "2021" or "t3.other_unpaid_fee.total" not in report.cells:
-        return []
-    sents = nar.in_section("六") or [s for s in nar.sentences if "收费" in s.plain or "处理费" in s.plain]
-    unpaid = report.value("t3.other_unpaid_fee.total")
+def _fee_statement(sents: list) -> tuple:
+    """(notices sent, amount collected, amount notified, the sentence) as 六 states them."""
     notices, collected, notified, fee_sent, mention = None, None, None, None, None
     for s in sents:
         p = s.plain.replace(" ", "")
@@ -93,21 +90,29 @@ def _fee(report: Report, nar: Narrative) -> list[Finding]:
             collected, fee_sent = _yuan(m["v"], m["u"]), fee_sent or s
         if mention is None and ("处理费" in p or "收费" in p):
             mention = s
-    fee_sent = fee_sent or mention
+    return notices, collected, notified, fee_sent or mention
+
+
+def _fee(report: Report, nar: Narrative) -> list[Finding]:
+    if report.template != "2021" or "t3.other_unpaid_fee.total" not in report.cells:
+        return []
+    sents = nar.in_section("六") or [s for s in nar.sentences if "收费" in s.plain or "处理费" in s.plain]
+    unpaid = report.value("t3.other_unpaid_fee.total")
+    notices, collected, notified, fee_sent = _fee_statement(sents)
+    ev = (lambda stated: fee_sent.evidence(stated)) if fee_sent else (lambda stated: None)
     out = []
-    cells = ["t3.other_unpaid_fee.total"]
     if unpaid and (notices is None or notices < unpaid):
         said = f"只报告发出收费通知 {notices} 件" if notices is not None else "未报告发出收费通知的件数"
-        out.append(Finding("S-FEE", WARNING, cells,
+        out.append(Finding("S-FEE", WARNING, ["t3.other_unpaid_fee.total"],
                            f"表三“逾期未按收费通知要求缴纳费用”为 {fmt_number(unpaid)} 件，"
                            f"“六、其他需要报告的事项”{said}", expected=unpaid, actual=notices,
-                           evidence=fee_sent.evidence(notices) if fee_sent else None))
+                           evidence=ev(notices)))
     if collected is not None and notified is not None and collected > notified:
         out.append(Finding("S-FEE", WARNING, [], f"实际收取信息处理费 {collected:g} 元，多于收费通知金额 {notified:g} 元",
-                           expected=notified, actual=collected, evidence=fee_sent.evidence(collected)))
+                           expected=notified, actual=collected, evidence=ev(collected)))
     elif collected and notices == 0:
         out.append(Finding("S-FEE", WARNING, [], f"收取信息处理费 {collected:g} 元，却称发出收费通知 0 件",
-                           expected=None, actual=collected, evidence=fee_sent.evidence(collected)))
+                           expected=None, actual=collected, evidence=ev(collected)))
     return out
 
 
