@@ -135,6 +135,9 @@ def test_huaian_figures_agree_and_fee_notices_missing():
     f = next(f for f in findings if f.rule == "S-FEE")
     assert (f.expected, f.actual, f.evidence["page"]) == (6, None, 6)
     assert "3940 元" in f.evidence["text"]
+    # Page 6 has no table: the box comes from the page's text layer, two lines high.
+    x0, top, x1, bottom = f.evidence["bbox"]
+    assert 70 < x0 < 90 and 380 < top < 410 and x1 > 500 and 25 < bottom - top < 60
 
 
 def test_real_consecutive_years_are_not_copies():

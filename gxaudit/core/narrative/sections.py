@@ -234,10 +234,13 @@ def _continues(prev, nxt) -> bool:
 
 
 def _place(sent: Sentence, pieces: list[tuple[int, int, int, Row]], start: int, end: int,
-           lines: list[int]) -> None:
+           lines: list[int]) -> list[str]:
+    """Set the sentence's place; returns its text on its first page, line by line."""
     hit = [(i, r) for a, b, i, r in pieces if a < end and b > start]
     if not hit:
-        return
+        return []
+    on_page = [r.cells[0].text.strip()[max(start - a, 0):max(end - a, 0)]
+               for a, b, i, r in pieces if a < end and b > start and r.cells[0].page == hit[0][1].cells[0].page]
     first_i, first = hit[0]
     span = first.cells[0]
     sent.page, sent.line, sent.anchor, sent.view_line = span.page, span.line, span.anchor, lines[first_i]
@@ -245,6 +248,7 @@ def _place(sent: Sentence, pieces: list[tuple[int, int, int, Row]], start: int, 
     if boxes:
         sent.bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
                      max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return [t for t in on_page if t.strip()]
 
 
 def build(doc: Document) -> Narrative:
@@ -253,6 +257,7 @@ def build(doc: Document) -> Narrative:
     lines = view_lines(doc)
     nar = Narrative(sections=sections, headings=headings, head=head, info=dict(doc.info))
     texts: dict[int, list[str]] = {}
+    unboxed: dict[int, list[str]] = {}
     for pno, para in enumerate(paras):
         pieces, buf, pos = [], [], 0
         for i, row in para.rows:
@@ -266,12 +271,17 @@ def build(doc: Document) -> Narrative:
             if not body:
                 continue
             sent = Sentence(body, para.section, pno)
-            _place(sent, pieces, m.start(), m.end(), lines)
+            on_page = _place(sent, pieces, m.start(), m.end(), lines)
+            if sent.page and sent.bbox is None and on_page:
+                unboxed[len(nar.sentences)] = on_page
             nar.sentences.append(sent)
         if para.index >= 0:
             texts.setdefault(para.index, []).append(text)
     for idx, sec in enumerate(sections):
         sec.text = "\n".join(texts.get(idx, []))
+    if doc.kind.startswith("pdf") and unboxed:
+        from .pdfboxes import fill_boxes
+        fill_boxes(nar, doc.path, unboxed)
     for i, row in enumerate(doc.rows):
         before = 0
         for c in row.cells:
