@@ -383,6 +383,16 @@ def test_cell_anchors(name, anchor):
     assert report.narrative.places[anchor] >= 1
 
 
+@pytest.mark.parametrize("name", ["fx2021_tw.docx", "fx2021_tw.html", "fx2021_tw.pdf", "fx2021.docx",
+                                  "fx2019.html", "fx2021_split.pdf"])
+def test_fixtures_have_six_parts_and_no_text_finding(name):
+    """繁體 text is read as 简体 by the rules (no S-PROBLEMS on a specific 五)."""
+    from tests.conftest import FIXTURES
+    report, findings = check_file(str(require(FIXTURES / name)))
+    assert [s.number for s in report.narrative.sections] == list("一二三四五六")
+    assert text_findings(findings) == []
+
+
 def test_pdf_cells_have_no_anchor():
     report = load_report(str(require(HONGZE_24)))
     assert all(c.anchor is None for c in report.cells.values())

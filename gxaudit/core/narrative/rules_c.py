@@ -12,6 +12,7 @@ import re
 from rapidfuzz import fuzz
 
 from ..model import WARNING, Finding, Report
+from ..text import to_simplified
 from .sections import NUMERALS, Narrative, Sentence, compact
 
 SECTION_SIMILAR = 0.80     # a part this close to last year's is reported
@@ -24,7 +25,7 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
 def masked(text: str) -> str:
     """Text for comparison: no whitespace, digits masked."""
-    return _DIGITS.sub("#", compact(text).replace(" ", ""))
+    return _DIGITS.sub("#", compact(to_simplified(text)).replace(" ", ""))
 
 
 def similarity(a: str, b: str) -> float:

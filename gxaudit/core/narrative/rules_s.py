@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import WARNING, Finding, Report
-from ..text import fmt_number
+from ..text import fmt_number, to_simplified
 from .sections import NUMERALS, TITLES, Narrative, Section, compact
 
 MIN_PARTS = 3          # fewer parts found: not a narrative we can judge (an excerpt, a table dump)
@@ -60,7 +60,7 @@ def _problems(nar: Narrative) -> list[Finding]:
     sec = nar.section("五")
     if sec is None:
         return []
-    text = compact(nar.text_of("五")).replace(" ", "")
+    text = compact(to_simplified(nar.text_of("五"))).replace(" ", "")
     if len(re.sub(r"[\W_]", "", text)) < 4 or _PLACEHOLDER.match(text):
         why = "没有内容"
     elif _NOTHING.match(text):
