@@ -297,6 +297,19 @@ def test_deadline_from_data_and_user_override(tmp_path, monkeypatch):
     assert str(deadline_for(load_report(str(path)))[0]) == "2022-02-28"
 
 
+def test_html_page_published_late(tmp_path):
+    from tests.conftest import FIXTURES
+    src = FIXTURES / "fx2021.html"
+    raw = require(src).read_bytes().decode("utf-8")
+    assert raw.count("发布时间：2024-01-25") == 1
+    late = tmp_path / "late.html"
+    late.write_text(raw.replace("发布时间：2024-01-25", "发布时间：2024-02-26"), encoding="utf-8")
+    found = text_findings(check_file(str(late))[1])
+    assert [f.rule for f in found] == ["D-DEADLINE"]
+    assert "网页发布日期 2024-02-26" in found[0].message and "2024-01-31" in found[0].message
+    assert text_findings(check_file(str(require(src)))[1]) == []
+
+
 def test_pdf_modified_after_deadline(tmp_path, monkeypatch):
     from pypdf import PdfReader, PdfWriter
     w = PdfWriter(clone_from=PdfReader(str(require(HONGZE_24))))

@@ -132,9 +132,13 @@ def _timeliness(report: Report, nar: Narrative) -> list[Finding]:
         return []
     deadline, why = dl
     out = []
-    dates = [("落款日期", _iso(report.published)), ("网页发布日期", _published(nar)),
-             ("PDF 生成日期", _pdf_date(nar.info.get("CreationDate")))]
-    label, when = next(((lbl, d) for lbl, d in dates if d is not None), (None, None))
+    # The later of the 落款 and the page's 发布日期 (a page put up late is late
+    # whatever its 落款 says); the PDF's creation date only without either.
+    dates = [(d, lbl) for lbl, d in (("落款日期", _iso(report.published)), ("网页发布日期", _published(nar)))
+             if d is not None]
+    if not dates and (created := _pdf_date(nar.info.get("CreationDate"))):
+        dates = [(created, "PDF 生成日期")]
+    when, label = max(dates) if dates else (None, None)
     if when is not None and when > deadline:
         out.append(Finding("D-DEADLINE", WARNING, [], f"{label} {when.isoformat()} 晚于{why}的发布时限 "
                            f"{deadline.isoformat()}", expected=None, actual=None))
