@@ -449,3 +449,15 @@ def test_summary_pdf_lists_the_sentence(tmp_path):
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         text = "".join((p.extract_text() or "") for p in pdf.pages).replace(" ", "").replace("\n", "")
     assert "N-ALL" in text and "所有申请均已按要求办理完成" in text
+
+
+def test_workbook_read_back_keeps_the_text_findings(tmp_path):
+    from gxaudit.core import open_report
+    from gxaudit.core.export.xlsx import export_workbook
+    from gxaudit.core.review import Review
+    report = load_report(str(require(STCSM)))
+    before = summary(check(report))
+    out = export_workbook(Review(report), tmp_path / "out.xlsx")
+    back, review = open_report(str(out))
+    assert review is not None and back.narrative is not None
+    assert summary(check(back)) == before

@@ -159,6 +159,6 @@ def _iso(text: str | None) -> _dt.date | None:
 def date_findings(report: Report) -> list[Finding]:
     """D- findings that read the text and the file's dates."""
     nar = getattr(report, "narrative", None)
-    if nar is None or report.year is None or report.source.format == "xlsx":
+    if nar is None or report.year is None:
         return []
     return _stray(report, nar) + _sign(report, nar) + _timeliness(report, nar)

@@ -119,6 +119,6 @@ def _fee(report: Report, nar: Narrative) -> list[Finding]:
 def structure_findings(report: Report) -> list[Finding]:
     """S- findings of one report (nothing when fewer than three parts are found)."""
     nar = getattr(report, "narrative", None)
-    if nar is None or report.source.format == "xlsx" or len(nar.sections) < MIN_PARTS:
+    if nar is None or len(nar.sections) < MIN_PARTS:
         return []
     return _missing(nar) + _order(nar) + _problems(nar) + _fee(report, nar)
