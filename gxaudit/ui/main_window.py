@@ -847,6 +847,9 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.narrative_view)
             self.source.show_sentence(sent)
             return
+        if f.evidence and not f.cells:
+            self.source.show_evidence(f.evidence)     # a heading (S-ORDER) or a date
+            return
         target = f.suspect or next((k for k in f.cells if k in (self.review.report.cells if self.review else {})), None)
         if target:
             self.select_cell(target)

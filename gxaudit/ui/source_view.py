@@ -242,6 +242,16 @@ class SourcePane(QStackedWidget):
             anchor = getattr(cell, "anchor", None)
             self.text.show_line(cell.line or (self.places.get(anchor) if anchor else None))
 
+    def show_evidence(self, ev: dict) -> None:
+        """The place an ``evidence`` object names (page/bbox or line)."""
+        if self.mode == "pdf":
+            if ev.get("bbox"):
+                self.pdf.show_box(ev.get("page"), ev["bbox"])
+            elif ev.get("page"):
+                self.pdf.go(ev["page"])
+        elif ev.get("line"):
+            self.text.show_line(ev["line"])
+
     def show_sentence(self, sent) -> None:
         """A sentence of the narrative (core.narrative.Sentence): its box on
         the PDF page, or its line in the text."""

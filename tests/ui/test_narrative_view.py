@@ -66,3 +66,14 @@ def test_sentence_box_on_a_pdf(qtbot, window):
     window.source.show_sentence(sent)
     pdf = window.source.pdf
     assert pdf.page == sent.page and pdf.box_item.isVisible()
+
+
+def test_heading_finding_shows_its_line(qtbot, window):
+    review = open_report(qtbot, window, require(STCSM))
+    f = next(f for f in review.findings() if f.rule == "S-ORDER")
+    for r in range(window.findings_proxy.rowCount()):
+        idx = window.findings_proxy.index(r, 0)
+        if window.findings_proxy.data(idx, STATE_ROLE).finding.id == f.id:
+            window.go_to_finding(idx)
+            break
+    assert current_line(window) == f.evidence["line"] == 73
