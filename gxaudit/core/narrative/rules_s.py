@@ -121,4 +121,6 @@ def structure_findings(report: Report) -> list[Finding]:
     nar = getattr(report, "narrative", None)
     if nar is None or len(nar.sections) < MIN_PARTS:
         return []
-    return _missing(nar) + _order(nar) + _problems(nar) + _fee(report, nar)
+    partial = bool(nar.info.get("unread_pages")) and report.source.format == "pdf-scan"
+    whole = [] if partial else _missing(nar) + _order(nar)     # parts on unread pages are not missing
+    return whole + _problems(nar) + _fee(report, nar)

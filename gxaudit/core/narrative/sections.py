@@ -256,6 +256,10 @@ def build(doc: Document) -> Narrative:
     paras, sections, headings, head = _paragraphs(doc)
     lines = view_lines(doc)
     nar = Narrative(sections=sections, headings=headings, head=head, info=dict(doc.info))
+    if doc.pages:     # pages the reader left unread (a long scan's text pages): parts may be missing
+        read = {c.page for r in doc.rows for c in r.cells if c.page}
+        if read:
+            nar.info["unread_pages"] = doc.pages - len(read)
     texts: dict[int, list[str]] = {}
     unboxed: dict[int, list[str]] = {}
     for pno, para in enumerate(paras):
