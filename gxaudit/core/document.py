@@ -23,6 +23,7 @@ class Span:
     confidence: float = 1.0
     merged: bool = False             # the continuation of a merged (spanned) cell
     line: int | None = None          # 1-based line, for text sources
+    anchor: str | None = None        # DOCX "table 3 / row 12 / cell 4", HTML "table[2]/tr[12]/td[4]"
 
 
 @dataclass
@@ -55,10 +56,11 @@ class Document:
     # What the reader had to tell the auditor (bytes replaced while decoding, …);
     # reconstruction copies them into the report's reading notes.
     notes: list[str] = field(default_factory=list)
+    info: dict = field(default_factory=dict)   # PDF document information (CreationDate, ModDate)
 
     def line(self, text: str, page: int | None = None, bbox: BBox | None = None,
-             line: int | None = None) -> None:
-        self.rows.append(Row([Span(text, page, bbox, line=line)], page=page))
+             line: int | None = None, anchor: str | None = None) -> None:
+        self.rows.append(Row([Span(text, page, bbox, line=line, anchor=anchor)], page=page))
 
     @property
     def text(self) -> str:

@@ -83,6 +83,10 @@ CREATE TABLE IF NOT EXISTS season_files (
     reviewer TEXT,
     PRIMARY KEY (season_id, path)
 );
+CREATE TABLE IF NOT EXISTS narratives (
+    report_id INTEGER PRIMARY KEY REFERENCES reports(id) ON DELETE CASCADE,
+    data TEXT NOT NULL
+);
 """
 
 _YEAR_IN_NAME = re.compile(r"(?:19|20)\d{2}年度?")
@@ -303,6 +307,7 @@ class Library:
             "INSERT INTO cells (report_id, key, value, is_int, raw, status) VALUES (?,?,?,?,?,?)",
             [(rid, k, c.value, int(isinstance(c.value, int)), c.raw, c.status)
              for k, c in report.cells.items()])
+        _store_narrative(conn, rid, report)
         return rid
 
     def remove(self, ident: str) -> int:
@@ -340,7 +345,8 @@ class Library:
             cells[key] = Cell(key=key, value=value, raw=raw or "", status=status)
         return Report(source=SourceInfo(entry.path, entry.format, None, entry.sha256),
                       agency=entry.agency, year=entry.year, template=entry.template,
-                      published=r[1], layouts=Layouts(**json.loads(r[0])), cells=cells)
+                      published=r[1], layouts=Layouts(**json.loads(r[0])), cells=cells,
+                      narrative=_load_narrative(self._conn, entry.id))
 
     def find_prior(self, report: Report) -> list[PriorMatch]:
         """Candidates for last year's report of the same agency, best first:
@@ -425,6 +431,25 @@ class Library:
         with _immediate(self._conn) as conn:
             conn.execute("UPDATE season_files SET review_status=?, reviewer=? WHERE season_id=? AND path=?",
                          (status, reviewer, season_id, os.path.abspath(path)))
+
+
+def _store_narrative(conn, rid: int, report: Report) -> None:
+    """Keep the report's parts and sentences, for the copied-text rules."""
+    if getattr(report, "narrative", None) is not None:
+        conn.execute("INSERT OR REPLACE INTO narratives (report_id, data) VALUES (?, ?)",
+                     (rid, json.dumps(report.narrative.to_dict(), ensure_ascii=False)))
+
+
+def _load_narrative(conn, rid: int):
+    row = conn.execute("SELECT data FROM narratives WHERE report_id = ?", (rid,)).fetchone()
+    if row is None:
+        return None
+    from .narrative.sections import Narrative
+    try:
+        return Narrative.from_dict(json.loads(row[0]))
+    except (ValueError, TypeError, KeyError):
+        log.warning("stored narrative of report %s unreadable; ignored", rid)
+        return None
 
 
 class _immediate:

@@ -51,13 +51,15 @@ class Cell:
     reason: str | None = None        # why the reader left it unreadable
     original: int | float | None = None  # the value read from the source, once edited
     line: int | None = None          # 1-based line of a text source
+    anchor: str | None = None        # DOCX/HTML place of the cell (report-json.md)
 
     @property
     def known(self) -> bool:
         """True when the cell holds a number the rules may use."""
         return self.status in (OK, EDITED) and self.value is not None
 
-    _FIELDS = ("value", "raw", "status", "page", "bbox", "confidence", "unit", "note", "reason", "line")
+    _FIELDS = ("value", "raw", "status", "page", "bbox", "confidence", "unit", "note", "reason", "line",
+               "anchor")
 
     def to_dict(self) -> dict:
         """The cell as read (an edit lives in the review, not here)."""
@@ -68,7 +70,8 @@ class Cell:
         bbox = tuple(d["bbox"]) if d.get("bbox") else None
         return cls(key=key, value=d.get("value"), raw=d.get("raw", ""), status=d["status"],
                    page=d.get("page"), bbox=bbox, confidence=d.get("confidence", 1.0),
-                   unit=d.get("unit"), note=d.get("note"), reason=d.get("reason"), line=d.get("line"))
+                   unit=d.get("unit"), note=d.get("note"), reason=d.get("reason"), line=d.get("line"),
+                   anchor=d.get("anchor"))
 
 
 @dataclass
@@ -103,6 +106,7 @@ class Report:
     duplicates: list[str] = field(default_factory=list)      # row keys read twice
     missing_rows: list[str] = field(default_factory=list)    # row keys not found
     fingerprints: dict[str, list[str]] = field(default_factory=dict)
+    narrative: object | None = None   # core.narrative.Narrative: parts, sentences, places
 
     def cell(self, key: str) -> Cell:
         return self.cells[key]
@@ -123,6 +127,7 @@ class Report:
             "sections": self.sections, "reading_notes": self.reading_notes,
             "duplicates": self.duplicates, "missing_rows": self.missing_rows,
             "fingerprints": self.fingerprints,
+            "narrative": self.narrative.to_dict() if self.narrative is not None else None,
             "cells": {k: c.to_dict() for k, c in self.cells.items()},
             "v": DICT_VERSION,
         }
@@ -140,8 +145,19 @@ class Report:
             title_year=d.get("title_year"), period_year=d.get("period_year"),
             sections=d.get("sections", {}), reading_notes=d.get("reading_notes", []),
             duplicates=d.get("duplicates", []), missing_rows=d.get("missing_rows", []),
-            fingerprints=d.get("fingerprints", {}),
+            fingerprints=d.get("fingerprints", {}), narrative=_narrative_from(d.get("narrative")),
         )
+
+
+def _narrative_from(data):
+    """The narrative kept with a report (None when absent or of another shape)."""
+    if not data:
+        return None
+    from .narrative.sections import Narrative
+    try:
+        return Narrative.from_dict(data)
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 @dataclass
@@ -156,25 +172,33 @@ class Finding:
     suggested: int | float | None = None
     # Extra context kept out of the contract's required fields.
     detail: dict = field(default_factory=dict)
+    # The sentence a narrative rule rests on (report-json.md "Narrative rules").
+    evidence: dict | None = None
 
     @property
     def id(self) -> str:
-        """A stable identifier: the rule and the cells it reads."""
-        return f"{self.rule}:{','.join(self.cells)}"
+        """A stable identifier: the rule and the cells it reads (and, for a
+        narrative rule, its part and sentence)."""
+        base = f"{self.rule}:{','.join(self.cells)}"
+        if self.evidence:
+            import hashlib
+            text = self.evidence.get("text") or ""
+            base += f"#{self.evidence.get('section') or ''}:{hashlib.sha1(text.encode()).hexdigest()[:8]}"
+        return base
 
     def to_dict(self) -> dict:
         """Everything a finding holds (its contract form is :meth:`to_json`)."""
         return {"rule": self.rule, "severity": self.severity, "cells": list(self.cells),
                 "message": self.message, "expected": self.expected, "actual": self.actual,
                 "suspect": self.suspect, "suggested": self.suggested, "detail": dict(self.detail),
-                "v": DICT_VERSION}
+                "evidence": self.evidence, "v": DICT_VERSION}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Finding":
         return cls(rule=d["rule"], severity=d["severity"], cells=list(d["cells"]),
                    message=d.get("message", ""), expected=d.get("expected"), actual=d.get("actual"),
                    suspect=d.get("suspect"), suggested=d.get("suggested"),
-                   detail=dict(d.get("detail") or {}))
+                   detail=dict(d.get("detail") or {}), evidence=d.get("evidence"))
 
     def to_json(self) -> dict:
         return {
@@ -187,6 +211,7 @@ class Finding:
             "suspect": self.suspect,
             "suggested": self.suggested,
             "message": self.message,
+            **({"evidence": self.evidence} if self.evidence is not None else {}),
         }
 
 

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from . import formats, metadata
+from . import formats, metadata, narrative
 from .confidence import too_low
 from .document import Document, Row, Span
 from .formats import FORMAT_2019, FORMAT_2021, Layouts, TableLayout
@@ -293,7 +293,7 @@ def _put(cells: dict[str, Cell], key: str, span: Span) -> None:
             reason = "扫描件中该格有字迹，但文字识别未能读出，需对照原文核对"
     cells[key] = Cell(key=key, value=value, raw=raw, status=status, page=span.page,
                       bbox=span.bbox, confidence=span.confidence, unit=pv.unit, note=pv.note,
-                      reason=reason, line=span.line)
+                      reason=reason, line=span.line, anchor=span.anchor)
 
 
 def _put_unreadable(cells: dict[str, Cell], key: str, raw: str, reason: str,
@@ -462,6 +462,7 @@ def reconstruct(doc: Document) -> Report:
     report.cells = {k: report.cells[k] for k in order}
     log.debug("reconstructed %s: %d rows found, %d missing", doc.path, len(found_rows),
               len(report.missing_rows))
+    report.narrative = narrative.build(doc)
     return report
 
 

@@ -79,7 +79,8 @@ class Review:
             src = self.base.cells[key]
             rep.cells[key] = Cell(key=key, value=value, raw=src.raw, status=EDITED,
                                   page=src.page, bbox=src.bbox, confidence=src.confidence,
-                                  unit=src.unit, note=src.note, original=src.value, line=src.line)
+                                  unit=src.unit, note=src.note, original=src.value, line=src.line,
+                                  anchor=src.anchor)
         return rep
 
     def recheck(self) -> None:
@@ -254,6 +255,16 @@ def _report_json(report: Report) -> dict:
 
 def _report_from_json(d: dict, src: dict) -> Report:
     return Report.from_dict(d, src)
+
+
+def _narrative_from(data):
+    if not data:
+        return None
+    from .narrative import Narrative
+    try:
+        return Narrative.from_dict(data)
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 # -- the store ------------------------------------------------------------------

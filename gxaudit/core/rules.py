@@ -16,11 +16,10 @@ named with that value; otherwise the suspect is ``None``.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import inspect
 from dataclasses import dataclass
 
-from . import formats
+from . import formats, narrative
 from .confidence import doubtful
 from .formats import FORMAT_2019, FORMAT_2021, T3_PART_COLUMNS, T4_PART_COLUMNS
 from .model import (EDITED, ENCODING_NOTE, ERROR, INFO, PLACEHOLDER, UNREADABLE, WARNING,
@@ -68,7 +67,30 @@ RULES: dict[str, RuleInfo] = {r.id: r for r in (
     RuleInfo("F-OCR", WARNING, "文字识别存疑", "扫描件中识别置信度低或有字迹未能识别的单元格，需对照原文核对"),
     RuleInfo("F-FEE", WARNING, "信息处理费", "2021年版格式要求在“其他需要报告的事项”中说明信息处理费收取情况"),
     RuleInfo("D-YEAR", WARNING, "报告年度", "标题年度与统计期限年度应一致"),
-    RuleInfo("D-DEADLINE", WARNING, "发布时限", "部门应于次年1月31日前、本级政府应于3月31日前发布"),
+    RuleInfo("D-DEADLINE", WARNING, "发布时限", "部门应于次年1月31日前、本级政府应于3月31日前发布（时限可在 deadlines.json 中按地方规定修改）"),
+    RuleInfo("D-SIGN", WARNING, "落款日期", "落款日期应在报告年度的次年"),
+    RuleInfo("D-STRAY", WARNING, "往年年份", "正文以往年年份叙述本年工作，可能沿用了上年的文字"),
+    RuleInfo("D-MODIFIED", WARNING, "发布后有变动", "PDF 的修改日期晚于发布时限"),
+    RuleInfo("N-RECEIVED", WARNING, "正文收到申请数", "正文所称收到申请数应等于表三新收（或新收加上年结转）"),
+    RuleInfo("N-PROCESSED", WARNING, "正文办结数", "正文所称办结数应等于表三（七）总计"),
+    RuleInfo("N-CARRIED", WARNING, "正文结转数", "正文所称上年结转、结转下年度数应与表三一致"),
+    RuleInfo("N-GRANTED", WARNING, "正文予以公开数", "正文所称予以公开及部分公开数应与表三一致"),
+    RuleInfo("N-WITHHELD", WARNING, "正文不予公开数", "正文所称不予公开数应等于表三不予公开各项之和"),
+    RuleInfo("N-UNAVAILABLE", WARNING, "正文无法提供数", "正文所称无法提供数应等于表三无法提供各项之和"),
+    RuleInfo("N-DECLINED", WARNING, "正文不予处理数", "正文所称不予处理数应等于表三不予处理各项之和"),
+    RuleInfo("N-OTHER", WARNING, "正文其他处理数", "正文所称其他处理数应等于表三其他处理各项之和"),
+    RuleInfo("N-PERCENT", WARNING, "正文百分比", "正文所称占比应等于表三该项除以（七）总计"),
+    RuleInfo("N-REVIEW", WARNING, "正文行政复议数", "正文所称行政复议数应等于表四行政复议总计"),
+    RuleInfo("N-SUIT", WARNING, "正文行政诉讼数", "正文所称行政诉讼数应等于表四两类行政诉讼总计之和"),
+    RuleInfo("N-INFORCE", WARNING, "正文现行有效件数", "正文所称现行有效规章、行政规范性文件件数应与表二一致"),
+    RuleInfo("N-ALL", WARNING, "正文“均已”表述", "“均获维持”“均已办结”与表四纠正、尚未审结或表三结转不符"),
+    RuleInfo("S-PARTS", WARNING, "六个部分", "报告应包括格式规定的六个部分"),
+    RuleInfo("S-ORDER", WARNING, "部分顺序与编号", "六个部分应按顺序排列、各编号一次"),
+    RuleInfo("S-PROBLEMS", WARNING, "存在的主要问题", "“存在的主要问题及改进情况”应写明具体问题和改进措施"),
+    RuleInfo("S-FEE", WARNING, "信息处理费与表三", "“其他需要报告的事项”中的收费通知、收费金额应与表三一致"),
+    RuleInfo("C-PROBLEMS", WARNING, "改进措施与上年相同", "“存在的主要问题及改进情况”与上年报告基本相同"),
+    RuleInfo("C-PRIOR", WARNING, "与上年雷同", "某一部分与上年报告的同一部分高度相似"),
+    RuleInfo("C-OTHER", WARNING, "与其他机关雷同", "有段落与其他机关的报告完全相同"),
     RuleInfo("Y-CARRY", ERROR, "上年结转衔接", "每一栏：本年“上年结转”等于上年报告“结转下年度继续办理”"),
     RuleInfo("Y-VALID", WARNING, "现行有效件数衔接",
              "现行有效件数等于上年现行有效件数加本年制发件数减本年废止件数（2021年版→2021年版）"),
@@ -662,7 +684,7 @@ def _fee_findings(report: Report) -> list[Finding]:
                     "（发出收费通知的件数和总金额以及实际收取的总金额）")]
 
 
-@rule("D-YEAR", "D-DEADLINE")
+@rule("D-YEAR")
 def _date_findings(report: Report) -> list[Finding]:
     out = []
     if report.year is None:
@@ -672,21 +694,11 @@ def _date_findings(report: Report) -> list[Finding]:
         out.append(Finding("D-YEAR", WARNING, [],
                            f"标题年度为 {report.title_year} 年，统计期限却是 {report.period_year} 年",
                            expected=report.title_year, actual=report.period_year))
-    if report.published and report.year:
-        try:
-            pub = _dt.date.fromisoformat(report.published)
-        except ValueError:
-            return out
-        government = bool(report.agency) and report.agency.endswith("人民政府")
-        deadline = _dt.date(report.year + 1, 3, 31) if government else _dt.date(report.year + 1, 1, 31)
-        if pub > deadline:
-            who = "本级人民政府" if government else "政府部门"
-            out.append(Finding("D-DEADLINE", WARNING, [],
-                               f"落款日期 {report.published} 晚于{who}的法定发布时限 {deadline.isoformat()}"))
-        elif pub.year <= report.year:
-            out.append(Finding("D-DEADLINE", WARNING, [],
-                               f"落款日期 {report.published} 早于统计年度 {report.year} 年结束"))
-    return out
+    return out     # the deadline and the 落款 date: core.narrative.rules_d
+
+
+# The narrative: parts, sentences against tables, dates, copied text (core.narrative).
+rule("N-", "S-", "D-", "C-")(narrative.check)
 
 
 # ---------------------------------------------------------------------------

@@ -163,6 +163,9 @@ def check_path(path: str, prior: PriorArg = None, library=None) -> Checked:
         except LibraryError as exc:                     # a lock taken meanwhile only skips that
             notes.append(f"{exc}本报告未记入报告库。")
     findings = check(opened.report, choice.report)
+    if library is not None and opened.review is None:   # C-OTHER: paragraphs of other agencies' reports
+        from .narrative.index import library_findings
+        findings += library_findings(opened.report, library)
     return Checked(opened.report, findings, opened.review, choice, notes)
 
 

@@ -31,6 +31,7 @@ from .grid_model import GridModel
 from .grid_pane import GridPane
 from .log_pane import EditsPane, LogPane
 from .prior_pane import PriorBar, PriorPane
+from .narrative_view import NarrativeView
 from .source_view import SourcePane
 from .workers import Operation, Runner
 
@@ -148,6 +149,9 @@ class MainWindow(QMainWindow):
         self.grid.clearRequested.connect(self.clear_cell)
         self.tabs = self.grid                    # the table tabs (older name)
         self.grid_views = self.grid.views
+        self.narrative_view = NarrativeView()
+        self.narrative_view.sentenceChosen.connect(self.source.show_sentence)
+        self.grid.addTab(self.narrative_view, "正文")
 
         self.findings = FindingsPane()
         self.findings_model, self.findings_proxy = self.findings.model, self.findings.proxy
@@ -430,6 +434,8 @@ class MainWindow(QMainWindow):
             return
         rep = review.report
         self.source.load(rep.source.path, rep.source.format, text)
+        self.source.places = rep.narrative.places if rep.narrative is not None else {}
+        self.narrative_view.load(rep.narrative, review.findings())
         name = rep.agency or os.path.basename(rep.source.path)
         self.setWindowTitle(printable(f"{name} {rep.year or ''} — gxaudit 年报审核"))
         self.stack.setCurrentIndex(1)
@@ -609,6 +615,13 @@ class MainWindow(QMainWindow):
         if st is None or self.review is None:
             return
         f = st.finding
+        if f.evidence and (sent := self.narrative_view.show_evidence(f.evidence)) is not None:
+            self.grid.setCurrentWidget(self.narrative_view)
+            self.source.show_sentence(sent)
+            return
+        if f.evidence and not f.cells:
+            self.source.show_evidence(f.evidence)     # a heading (S-ORDER) or a date
+            return
         target = f.suspect or next((k for k in f.cells if k in self.review.report.cells), None)
         if target:
             self.select_cell(target, focus=focus)

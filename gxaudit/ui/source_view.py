@@ -214,6 +214,7 @@ class SourcePane(QStackedWidget):
         self.addWidget(self.text)
         self._pdf: PdfSource | None = None
         self.mode = "text"
+        self.places: dict[str, int] = {}     # DOCX/HTML cell anchor → line of the text shown
 
     @property
     def pdf(self) -> PdfSource:
@@ -238,4 +239,29 @@ class SourcePane(QStackedWidget):
         if self.mode == "pdf":
             self.pdf.show_box(cell.page, cell.bbox)
         else:
-            self.text.show_line(cell.line)
+            anchor = getattr(cell, "anchor", None)
+            self.text.show_line(cell.line or (self.places.get(anchor) if anchor else None))
+
+    def show_evidence(self, ev: dict) -> None:
+        """The place an ``evidence`` object names (page/bbox or line)."""
+        if self.mode == "pdf":
+            if ev.get("bbox"):
+                self.pdf.show_box(ev.get("page"), ev["bbox"])
+            elif ev.get("page"):
+                self.pdf.go(ev["page"])
+        elif ev.get("line"):
+            self.text.show_line(ev["line"])
+
+    def show_sentence(self, sent) -> None:
+        """A sentence of the narrative (core.narrative.Sentence): its box on
+        the PDF page, or its line in the text."""
+        if sent is None:
+            return
+        if self.mode == "pdf":
+            if sent.bbox is not None:
+                self.pdf.show_box(sent.page, sent.bbox)
+            elif sent.page:
+                self.pdf.show_box(None, None)
+                self.pdf.go(sent.page)
+        else:
+            self.text.show_line(sent.view_line or sent.line)

@@ -44,7 +44,10 @@ def test_shuyang(shuyang):
     assert report.cells["t2.fees.amount"].value == 4068.208
     assert row(report, "t2.normative_documents", ["issued", "repealed", "in_force"]) == [6, 1, 32]
     assert all(c.status == "ok" for c in report.cells.values())
-    assert findings == []
+    # Table 三 drops 7 requests for non-payment of a 收费通知, but part 六 only
+    # reports the fee collected (380元), not the notices sent (domain.md §5.5).
+    assert [(f.rule, f.evidence["section"], f.evidence["line"]) for f in findings] == [("S-FEE", "六", 186)]
+    assert "收取信息处理费共计380元" in findings[0].evidence["text"]
 
 
 def test_shanghai_office(shanghai):

@@ -48,7 +48,7 @@ def _coord(grid, key):
 
 def test_sheets_layout_and_merges(review, workbook):
     wb = openpyxl.load_workbook(workbook)
-    assert wb.sheetnames == ["概要", "表二", "表三", "表四", "问题清单", "修改记录", "_gxaudit"]
+    assert wb.sheetnames == ["概要", "表二", "表三", "表四", "问题清单", "正文核对", "修改记录", "_gxaudit"]
     assert wb["_gxaudit"].sheet_state == "veryHidden"
     assert all(wb[n].sheet_state == "visible" for n in wb.sheetnames[:-1])
     for table, name in (("t2", "表二"), ("t3", "表三"), ("t4", "表四")):

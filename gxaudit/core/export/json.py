@@ -16,6 +16,7 @@ def cell_json(cell) -> dict:
         "page": cell.page,
         "bbox": [round(x, 2) for x in cell.bbox] if cell.bbox else None,
         "confidence": round(cell.confidence, 4),
+        "anchor": cell.anchor,
     }
     if cell.line is not None:
         out["line"] = cell.line
@@ -49,6 +50,7 @@ def report_document(report: Report, findings: list[Finding], review=None) -> dic
         },
         "cells": {k: cell_json(c) for k, c in report.cells.items()},
         "findings": [_finding_json(f, review) for f in findings],
+        "sections": [s.to_json() for s in report.narrative.sections] if report.narrative else [],
         "summary": counts,
     }
     if review is not None:

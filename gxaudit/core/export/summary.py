@@ -234,6 +234,8 @@ def _findings(p: _Pages, review: Review) -> None:
         problem = f.message
         if f.suspect:
             problem += f"\n疑似出错：{common.cell_label(f.suspect)}"
+        if f.evidence and f.evidence.get("text"):
+            problem += f"\n正文（{f.evidence.get('section') or ''}）：{f.evidence['text'][:120]}"
         status = FINDING_STATUS_NAMES[st.status]
         if st.decision is not None:
             status += f"：{st.decision.reason}"

@@ -37,7 +37,7 @@ from ..review_types import now_iso
 from ..rules import RULES, RULESET_VERSION
 from ..text import fmt_number
 from ..files import atomic_path
-from . import common
+from . import common, narrative_sheet
 from .common import (S_CORRECTED, S_ERROR, S_PARTICIPANT, S_RESOLVED, S_SUSPECT, S_WARNING,
                      STATE_NAMES, cell_label, clean_text)
 
@@ -594,6 +594,7 @@ def export_workbook(review: Review, path: str | os.PathLike, prior: Report | Non
     for table in TABLES:
         grids[table] = _table_sheet(wb, review, table, flagged, stamp)
     _findings_sheet(wb.create_sheet(SHEET_FINDINGS), review, states, grids, stamp)
+    narrative_sheet.add_narrative_sheet(wb, review, states, stamp)
     _log_sheet(wb.create_sheet(SHEET_LOG), review, stamp)
     _links(summary, links_row, [TABLE_SHEETS[t] for t in TABLES] + [SHEET_FINDINGS, SHEET_LOG])
     summary.freeze_panes = "A3"

@@ -171,6 +171,8 @@ class _Walker:
     def __init__(self, doc: Document):
         self.doc = doc
         self.tables = 0
+        self.word_tables = 0          # every w:tbl, as Word numbers them (for anchors)
+        self.paragraphs = 0
 
     def body(self, parent, depth: int = 0) -> None:
         for ch in parent:
@@ -184,16 +186,19 @@ class _Walker:
 
     def paragraph(self, p) -> None:
         text = _text(p)
+        self.paragraphs += 1
         for line in text.split("\n"):
             line = line.replace("\u00a0", " ").strip()
             if line:
-                self.doc.line(line)
+                self.doc.line(line, anchor=f"paragraph {self.paragraphs}")
 
     def table(self, tbl, depth: int) -> None:
         if depth > MAX_NESTING:
             log.warning("tables nested deeper than %d: skipped", MAX_NESTING)
             return
         rows = list(_rows_of(tbl))
+        self.word_tables += 1
+        word_index = self.word_tables
         widths = []
         for tr in rows:
             w = 0
@@ -209,13 +214,13 @@ class _Walker:
             return
         index = self.tables
         self.tables += 1
-        for tr in rows:
+        for rno, tr in enumerate(rows, 1):
             trpr = tr.find(_q("trPr"))
             spans: list[Span] = []
             before = _int(_val(trpr, "gridBefore"), 0, 0, MAX_GRID_COLS)
             spans.extend(Span("") for _ in range(before))
             nested = []
-            for tc in _cells_of(tr):
+            for cno, tc in enumerate(_cells_of(tr), 1):
                 tcpr = tc.find(_q("tcPr"))
                 span = _int(_val(tcpr, "gridSpan"), 1, 1, MAX_GRID_COLS)
                 vmerge = _val(tcpr, "vMerge")
@@ -232,7 +237,7 @@ class _Walker:
                         elif _local(ch) == "tbl":
                             nested.append(ch)
                     text = "\n".join(p for p in paras if p)
-                    spans.append(Span(text))
+                    spans.append(Span(text, anchor=f"table {word_index} / row {rno} / cell {cno}"))
                     spans.extend(Span("", merged=True) for _ in range(span - 1))
             if spans:
                 self.doc.rows.append(Row(spans, grid=True, table=index))

@@ -271,6 +271,7 @@ class _Walker:
         self.doc = doc
         self.line: list[str] = []
         self.tables = 0
+        self.elements = 0             # every <table>, in document order (for anchors)
 
     # -- running text --------------------------------------------------
     def flush(self) -> None:
@@ -329,6 +330,8 @@ class _Walker:
 
     def table(self, table: _Node) -> None:
         rows = _table_rows(table)
+        self.elements += 1
+        element = self.elements
         cells = [_row_cells(tr) for tr in rows]
         width = max((sum(_span_attr(c, "colspan", MAX_COLSPAN) for c in rc) for rc in cells),
                     default=0)
@@ -347,7 +350,9 @@ class _Walker:
         slots = 0
         for r, rc in enumerate(cells):
             col = 0
+            per_tag: dict[str, int] = {}
             for c in rc:
+                per_tag[c.tag] = per_tag.get(c.tag, 0) + 1
                 while col in grid[r]:
                     col += 1
                 colspan = _span_attr(c, "colspan", MAX_COLSPAN)
@@ -359,7 +364,7 @@ class _Walker:
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         if dr == 0 and dc == 0:
-                            grid[r][col] = Span(text)
+                            grid[r][col] = Span(text, anchor=f"table[{element}]/tr[{r + 1}]/{c.tag}[{per_tag[c.tag]}]")
                         elif (col + dc) not in grid[r + dr]:
                             grid[r + dr][col + dc] = Span("", merged=True)
                 col += colspan

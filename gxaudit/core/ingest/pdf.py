@@ -292,6 +292,14 @@ def _damaged_page_errors() -> tuple[type[BaseException], ...]:
             IndexError, AttributeError, AssertionError, struct.error, zlib.error, RecursionError)
 
 
+def _info(pdf) -> dict:
+    """The document information dictionary (CreationDate, ModDate, ...)."""
+    try:
+        return {k: str(v) for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
+    except Exception:  # noqa: BLE001 - metadata is optional evidence
+        return {}
+
+
 def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) -> Document:
     from .progress import current
     progress, cancel = current(progress, cancel)
@@ -300,6 +308,7 @@ def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) ->
         n = len(pdf)
         if n == 0:
             raise ReportError("PDF 文件没有任何页面。")
+        info = _info(pdf)
         texts, images = _pdfium_texts(pdf)
         scan_pages = _scan_pages(path, texts, images)
         _refuse(texts, scan_pages)
@@ -310,7 +319,7 @@ def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) ->
     log.info("%s: %d pages, table pages %s, scanned pages %s", path, n, [i + 1 for i in table_pages],
              [i + 1 for i in scanned])
     kind = "pdf-scan" if any(res.table for res in scanned.values()) else "pdf"
-    doc = Document(kind=kind, path=path, sha256=sha256, pages=n)
+    doc = Document(kind=kind, path=path, sha256=sha256, pages=n, info=info)
     plumbed = _plumb(path, data, table_pages)
     for i, text in enumerate(texts):
         if i in plumbed:
