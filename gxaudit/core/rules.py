@@ -698,7 +698,8 @@ def _date_findings(report: Report) -> list[Finding]:
 
 
 # The narrative: parts, sentences against tables, dates, copied text (core.narrative).
-rule("N-", "S-", "D-", "C-")(narrative.check)
+rule(*(r for r in RULES if r[:2] in ("N-", "S-", "C-") or r in ("D-DEADLINE", "D-SIGN", "D-STRAY", "D-MODIFIED")))(
+    narrative.check)
 
 
 # ---------------------------------------------------------------------------

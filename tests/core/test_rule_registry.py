@@ -18,8 +18,9 @@ def registry(monkeypatch):
 
 def test_the_built_in_code_rules_are_registered():
     names = [fn.__name__ for _, fn, _ in rules.CODE_RULES]
-    assert names[:7] == ["_nn_findings", "_t2_findings", "_format_findings", "_cell_state_findings",
-                         "_ocr_findings", "_fee_findings", "_date_findings"]
+    assert names[:10] == ["_nn_findings", "_t2_findings", "_format_findings", "_cell_state_findings",
+                          "blank_findings", "_ocr_findings", "_reading_findings", "_fee_findings",
+                          "_date_findings", "check"]
     for ids, _, _ in rules.CODE_RULES:
         assert all(i in rules.RULES for i in ids)
 
@@ -58,11 +59,12 @@ def test_readers_register_by_signature(monkeypatch, tmp_path):
     """A new reader is one Signature and one READERS entry, no if-chain to edit."""
     from gxaudit.core import ingest
     from gxaudit.core.document import Document
+    from gxaudit.core.ingest.text import read_text
     toy = tmp_path / "report.toy"
     toy.write_bytes(b"TOYF" + SEED_000.read_bytes())
 
     def read_toy(path, data, sha):
-        return ingest.read_text(path, data[4:], sha)
+        return read_text(path, data[4:], sha)
 
     monkeypatch.setattr(ingest, "SIGNATURES", (ingest.Signature("toy", lambda head, suffix: head.startswith(b"TOYF")),)
                         + ingest.SIGNATURES)

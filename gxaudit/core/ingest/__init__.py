@@ -91,9 +91,9 @@ def reader_for(kind: str) -> Callable[[str, bytes, str], Document] | None:
 
 
 def _check_size(kind: str, size: int) -> None:
-    limit = INPUT_LIMITS[kind]
+    limit = INPUT_LIMITS.get(kind, MAX_BYTES)      # a kind without its own limit: the largest
     if size > limit:
-        raise ReportError(f"{KIND_NAMES[kind]}过大（{size / _MB:.1f} MB），超过该格式 {limit // _MB} MB 的上限；"
+        raise ReportError(f"{KIND_NAMES.get(kind, '文件')}过大（{size / _MB:.1f} MB），超过该格式 {limit // _MB} MB 的上限；"
                           "年度报告通常只有几 MB，请确认选择的是报告原文件。")
 
 
