@@ -68,21 +68,25 @@ def candidate_cells(report: Report, finding: Finding, prior: Report | None = Non
     for i in members[1:]:
         common &= set(evals[i].identity.cells)
     holding = {k for e in evals if e.state == HOLDS for k in e.identity.cells}
-    out = []
+    out: list[str] = []
     for key in evals[start].identity.cells:
-        cell = cells.get(key)
-        if key in out or key not in common or key in holding or key.startswith(PRIOR):
-            continue
-        if cell is None or not cell.known:
-            continue
-        values = {_solve(cells, evals[i], key) for i in members}
-        if len(values) != 1:
-            continue
-        v = values.pop()
-        if v is None or v < 0 or (isinstance(cell.value, int) and not float(v).is_integer()):
-            continue
-        out.append(key)
+        if key not in out and key in common and key not in holding and not key.startswith(PRIOR) \
+                and _alone_explains(cells, [evals[i] for i in members], key):
+            out.append(key)
     return out
+
+
+def _alone_explains(cells, group, key: str) -> bool:
+    """Whether one non-negative value of this known cell makes every identity
+    of the group hold (the same value for all of them)."""
+    cell = cells.get(key)
+    if cell is None or not cell.known:
+        return False
+    values = {_solve(cells, ev, key) for ev in group}
+    if len(values) != 1:
+        return False
+    v = values.pop()
+    return v is not None and v >= 0 and not (isinstance(cell.value, int) and not float(v).is_integer())
 
 
 def _short_names(keys: list[str]) -> list[str]:

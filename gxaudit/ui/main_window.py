@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
     def __init__(self, store_root: str | None = None):
         super().__init__()
         self.store_root = store_root
+        self.store = ReviewStore(Path(store_root) if store_root else None)   # saves after every change
         self.review: Review | None = None
         self.operation: Operation | None = None
         self.last_error: QMessageBox | None = None

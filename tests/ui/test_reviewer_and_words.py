@@ -93,4 +93,4 @@ def test_last_export_folder_is_remembered(qtbot, window, tmp_path):
     with qtbot.waitSignal(window.exportDone, timeout=120000):
         window.export_to(str(out / "a.xlsx"), "xlsx")
     assert settings.last_export_dir() == str(out)
-    assert os.path.dirname(window._default_name(".pdf")) == str(out)
+    assert os.path.dirname(window.exports._default_name(".pdf")) == str(out)
