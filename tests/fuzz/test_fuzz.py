@@ -56,5 +56,12 @@ def test_fuzz_library_huge_numbers(tmp_path):
 
 @pytest.mark.slow
 def test_fuzz_slow_with_ocr(tmp_path):
-    problems, _ = _run(tmp_path, cases(seed=12, flips=8))
+    """Damaged PDFs with OCR installed: a damaged or garbled text layer falls
+    back to OCR, which must still end in a read report or one clear line.  A
+    bounded sample of the PDF cases (every mutation kind, two sources) keeps
+    CI within its budget; the whole run at scale is benchmarks/bench_fuzz.py --ocr."""
+    pdfs = [c for c in cases(seed=12, flips=4) if c[1] == ".pdf"]
+    sample = [c for c in pdfs if c[0].startswith(("fx2021.pdf.", "fx2019.pdf."))]
+    assert len(sample) >= 20
+    problems, _ = _run(tmp_path, sample, ("--no-library",))
     assert problems == []
