@@ -92,6 +92,9 @@ def test_deb_layout_and_control(deb, tmp_path):
         assert out.returncode == 0, out.stdout + out.stderr
 
 
+@pytest.mark.skipif(os.environ.get("GXAUDIT_LINTIAN") != "1",
+                    reason="lintian over the 600 MB package takes about 3 min: run with GXAUDIT_LINTIAN=1 "
+                           "(packaging/README.md); kept out of CI's 15-minute budget")
 def test_lintian_shows_no_errors(deb):
     _need("lintian")
     out = subprocess.run(["lintian", "--tag-display-limit", "0", str(deb)], capture_output=True, text=True,
