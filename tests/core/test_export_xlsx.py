@@ -158,7 +158,12 @@ def test_summary_sheet_links_and_log(review, workbook):
     actions = [r[3].value for r in log.iter_rows(min_row=2)]
     assert actions == ["修改单元格", "确认问题", "批注"]
     edit = next(log.iter_rows(min_row=2, max_row=2))
-    assert (edit[4].value, edit[6].value, edit[7].value) == (KEY, 0, 3)
+    # Labels and local time, not cell keys and UTC ISO (the key stays in a hidden column).
+    assert (edit[4].value, edit[5].value, edit[6].value) == ("表三（七）总计·总计", 0, 3)
+    assert edit[9].value == KEY and log.column_dimensions["J"].hidden
+    from gxaudit.core.viewmodels import local_time
+    assert edit[1].value == local_time(review.log[0].at) and "T" not in edit[1].value
+    assert "0 → 3" in edit[8].value and "表三（七）总计·总计" in edit[8].value
 
 
 def test_print_setup_freeze_and_properties(review, workbook):
@@ -295,3 +300,25 @@ def test_libreoffice_opens_and_prints_the_workbook(workbook, tmp_path):
     assert "收到和处理政府信息公开申请情况" in flat        # 表三's title
     assert "T3-ROW" in flat and "已更正" in flat               # 问题清单
     assert "gxaudit-review" not in flat            # the hidden data sheet is not printed
+
+
+def test_one_format_on_every_sheet_when_a_table_reads_as_2019(tmp_path):
+    """A 2021 report whose 表三 has one （六）其他处理 row (seed 000 with the three
+    rows collapsed): every sheet names 2021年版, the other layout is a note."""
+    from gxaudit.core.export.xlsx import export_workbook
+    from tests.conftest import FIXTURES
+    report = load_report(str(FIXTURES / "seed000_t3_one_other_row.txt"))
+    assert report.template == "2021" and report.table_layout("t3").layout == "2019"
+    path = export_workbook(Review(report, reviewer="李审核"), tmp_path / "v.xlsx")
+    wb = openpyxl.load_workbook(path)
+    texts = {name: " ".join(str(c.value) for row in wb[name].iter_rows() for c in row
+                            if isinstance(c.value, str))
+             for name in ("概要", "表二", "表三", "表四")}
+    for name, text in texts.items():
+        assert "2021年版格式" in text, name
+        assert "2019年版格式" not in text, name
+    title = wb["表三"]["A1"].value
+    assert title.startswith("三、") and "按该表式读取" in title and "2019年版表式" in title
+    assert "按该表式读取" not in wb["表二"]["A1"].value
+    assert "表式说明" in texts["概要"]
+    assert wb["表三"].row_dimensions[1].height >= 40     # the longer title is not cut

@@ -151,6 +151,7 @@ def _facts(p: _Pages, review: Review, stamp: str) -> None:
         ("审核人", review.reviewer), ("审核开始", review.created[:19].replace("T", " ")),
         ("出具时间", stamp[:19].replace("T", " ")), ("来源 SHA-256", src.sha256 or "—"),
     ]
+    facts += [("表式说明", n) for n in common.layout_notes(rep)]
     prior = getattr(review, "prior", None)
     if prior is not None:
         facts.append(("上年报告", f"{prior.agency or '（未识别）'} {prior.year or '?'}年度，"

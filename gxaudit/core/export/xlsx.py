@@ -63,14 +63,17 @@ HEADER_FILL = "EEF1F5"
 SEVERITY_FILL = {"error": "F8C9C4", "warning": "FBE9A6", "info": "DBE9F6"}
 STATUS_FILL = {"open": "FDECEB", "accepted": "FBE9A6", "overridden": "E6E6E6", "corrected": "C9E7CF"}
 
+# Widths that print on landscape A4 at about 90% (long text wraps; the
+# link column 定位 and the hidden id are left out of the print area).
 FINDING_COLUMNS = (
-    ("序号", 6), ("规则", 12), ("规则名称", 16), ("严重程度", 9), ("说明", 48), ("涉及单元格", 34),
-    ("应为", 8), ("实为", 8), ("疑似出错单元格", 24), ("建议值", 8), ("状态", 9), ("理由", 30),
-    ("处理人", 10), ("处理时间", 20), ("批注", 24), ("定位", 12), ("问题编号", 30),
+    ("序号", 4), ("规则", 9), ("规则名称", 10), ("严重程度", 5), ("说明", 30), ("涉及单元格", 18),
+    ("应为", 6), ("实为", 6), ("疑似出错单元格", 14), ("建议值", 6), ("状态", 7), ("理由", 14),
+    ("处理人", 7), ("处理时间", 11), ("批注", 10), ("定位", 9), ("问题编号", 30),
 )
+FINDINGS_PRINTED = 15                        # columns 序号 … 批注
 LOG_COLUMNS = (
-    ("序号", 6), ("时间", 22), ("审核人", 10), ("操作", 12), ("对象", 30), ("对象名称", 28),
-    ("原值", 10), ("新值", 10), ("理由", 30), ("说明", 50),
+    ("序号", 6), ("时间", 19), ("审核人", 10), ("操作", 12), ("对象", 30),
+    ("原值", 9), ("新值", 9), ("理由", 30), ("说明", 50), ("对象编号", 30),
 )
 ACTION_NAMES = {"open": "打开报告", "edit": "修改单元格", "revert": "恢复原值", "accept": "确认问题",
                 "override": "豁免问题", "reopen": "重新打开问题", "note": "批注", "undo": "撤销",
@@ -146,8 +149,11 @@ def _print_setup(ws, review: Review, title_rows: str | None, stamp: str) -> None
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
+    # The header and footer sit in the margins, above and below the body:
+    # their own margins are smaller than the page's, so they never overlap it.
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     if title_rows:
         ws.print_title_rows = title_rows
     rep = review.report
@@ -233,11 +239,15 @@ def _table_sheet(wb, review: Review, table: str, flagged: dict, stamp: str) -> G
     widths = _column_widths(grid)
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
-    title = f"{lay.title}（{common.format_name(lay.layout)}）"
-    put(ws, TITLE_ROW, 1, title, bold=True, size=13, align="left")
+    title = f"{lay.title}（{common.format_name(rep.template)}）"
+    note = common.layout_note(rep, table)
+    if note:
+        title += f"　{note}"
+    put(ws, TITLE_ROW, 1, title, bold=True, size=13, align="left", wrap=True)
     if grid.cols > 1:
         ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=grid.cols)
-    ws.row_dimensions[TITLE_ROW].height = 24
+    avail = max(20.0, sum(widths) - 2) / 1.3          # size 13 is wider than the default
+    ws.row_dimensions[TITLE_ROW].height = max(24, 20 * math.ceil(text_width(title) / avail) + 4)
     border = _thin()
     for it in grid.items:
         r, c = it.row + GRID_TOP, it.col + 1
@@ -317,6 +327,7 @@ def _summary_sheet(ws, review: Review, states: list[FindingState], stamp: str,
         ("机关名称", rep.agency or "（未识别）"),
         ("报告年度", rep.year if rep.year else "（未识别）"),
         ("报告格式", common.format_name(rep.template)),
+        *(("表式说明", n) for n in common.layout_notes(rep)),
         ("落款日期", rep.published or "（未识别）"),
         ("来源文件", src.path),
         ("来源格式", src.format),
@@ -428,14 +439,15 @@ def _cells_text(keys: list[str]) -> str:
 
 def _decided_by(review: Review, st: FindingState) -> tuple[str, str, str]:
     """Reason, who and when for a finding's status."""
+    from ..viewmodels import local_time
     if st.decision is not None:
-        return st.decision.reason, st.decision.who, st.decision.at
+        return st.decision.reason, st.decision.who, local_time(st.decision.at)
     if st.status == CORRECTED:
         cells = set(st.finding.cells)
         for e in reversed(review.log):
             if e.action in ("edit", "revert") and e.target in cells:
                 return (f"更正 {cell_label(e.target)} 为 {fmt_number(e.after)}" +
-                        (f"（{e.reason}）" if e.reason else ""), e.who, e.at)
+                        (f"（{e.reason}）" if e.reason else ""), e.who, local_time(e.at))
         return "更正后不再出现", "", ""
     return "", "", ""
 
@@ -490,6 +502,7 @@ def _findings_sheet(ws, review: Review, states: list[FindingState], grids: dict[
     ws.column_dimensions[get_column_letter(col["问题编号"])].hidden = True
     ws.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_COLUMNS))}{last}"
     ws.freeze_panes = "C2"
+    ws.print_area = f"A1:{get_column_letter(FINDINGS_PRINTED)}{last}"
     if states:
         names = ",".join(FINDING_STATUS_NAMES[s] for s in FINDING_STATUSES)
         dv = DataValidation(type="list", formula1=f'"{names}"', allow_blank=False,
@@ -507,26 +520,31 @@ def _findings_sheet(ws, review: Review, states: list[FindingState], grids: dict[
 
 
 def _log_sheet(ws, review: Review, stamp: str) -> None:
+    """The review log in words: local times, table and row labels (the raw
+    target kept in a hidden last column for machines)."""
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
+    from ..viewmodels import describe, local_time, target_label
     for c, (name, width) in enumerate(LOG_COLUMNS, start=1):
         put(ws, 1, c, name, bold=True, fill=HEADER_FILL, border=True, align="center")
         ws.column_dimensions[get_column_letter(c)].width = width
     for i, e in enumerate(review.log, start=1):
         r = i + 1
-        is_cell = "." in e.target and ":" not in e.target and e.action != "open"
-        values = (i, e.at, e.who, ACTION_NAMES.get(e.action, e.action), e.target,
-                  cell_label(e.target) if is_cell else "", _number(e.before), _number(e.after),
-                  e.reason, e.describe())
+        target = os.path.basename(e.target) if e.action == "open" else target_label(e.target)
+        values = (i, local_time(e.at), e.who, ACTION_NAMES.get(e.action, e.action), target,
+                  _number(e.before), _number(e.after), e.reason, describe(e), e.target)
         lines = 1
         for c, value in enumerate(values, start=1):
             cell = put(ws, r, c, value, border=True)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-            if isinstance(value, str):
+            if isinstance(value, str) and c < len(values):
                 lines = max(lines, math.ceil(text_width(value) / (LOG_COLUMNS[c - 1][1] - 1)))
         ws.row_dimensions[r].height = min(15 * lines + 3, 200)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(LOG_COLUMNS))}{max(1, len(review.log) + 1)}"
+    last_col = get_column_letter(len(LOG_COLUMNS))
+    ws.column_dimensions[last_col].hidden = True
+    ws.auto_filter.ref = f"A1:{last_col}{max(1, len(review.log) + 1)}"
     ws.freeze_panes = "A2"
+    ws.print_area = f"A1:{get_column_letter(len(LOG_COLUMNS) - 1)}{len(review.log) + 1}"
     _print_setup(ws, review, "1:1", stamp)
 
 
@@ -595,8 +613,11 @@ def export_workbook(review: Review, path: str | os.PathLike, prior: Report | Non
         grids[table] = _table_sheet(wb, review, table, flagged, stamp)
     _findings_sheet(wb.create_sheet(SHEET_FINDINGS), review, states, grids, stamp)
     narrative_sheet.add_narrative_sheet(wb, review, states, stamp)
-    _log_sheet(wb.create_sheet(SHEET_LOG), review, stamp)
-    _links(summary, links_row, [TABLE_SHEETS[t] for t in TABLES] + [SHEET_FINDINGS, SHEET_LOG])
+    sheets = [TABLE_SHEETS[t] for t in TABLES] + [SHEET_FINDINGS]
+    if review.log:                  # an empty log would print an empty page
+        _log_sheet(wb.create_sheet(SHEET_LOG), review, stamp)
+        sheets.append(SHEET_LOG)
+    _links(summary, links_row, sheets)
     summary.freeze_panes = "A3"
     _print_setup(summary, review, None, stamp)
     _data_sheet(wb, review)
