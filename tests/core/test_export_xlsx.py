@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -306,8 +307,7 @@ def test_one_format_on_every_sheet_when_a_table_reads_as_2019(tmp_path):
     """A 2021 report whose 表三 has one （六）其他处理 row (seed 000 with the three
     rows collapsed): every sheet names 2021年版, the other layout is a note."""
     from gxaudit.core.export.xlsx import export_workbook
-    from tests.conftest import FIXTURES
-    report = load_report(str(FIXTURES / "seed000_t3_one_other_row.txt"))
+    report = load_report(str(Path(__file__).with_name("seed000_t3_one_other_row.txt")))
     assert report.template == "2021" and report.table_layout("t3").layout == "2019"
     path = export_workbook(Review(report, reviewer="李审核"), tmp_path / "v.xlsx")
     wb = openpyxl.load_workbook(path)
