@@ -322,3 +322,34 @@ def test_one_format_on_every_sheet_when_a_table_reads_as_2019(tmp_path):
     assert "按该表式读取" not in wb["表二"]["A1"].value
     assert "表式说明" in texts["概要"]
     assert wb["表三"].row_dimensions[1].height >= 40     # the longer title is not cut
+
+
+def test_print_layout_wraps_margins_and_empty_log(review, workbook, tmp_path):
+    """问题清单 fits the page width by wrapping, not shrinking to ~50%; the
+    header/footer sit inside the margins; an empty 修改记录 does not print."""
+    from openpyxl.utils import get_column_letter
+    from gxaudit.core.export.xlsx import FINDING_COLUMNS, export_workbook
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["问题清单"]
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert "$A$1:$O$" in str(ws.print_area)       # 定位 (a link) and the hidden id not printed
+    printed = sum(w for _, w in FINDING_COLUMNS[:15])
+    assert printed <= 170                        # landscape A4 holds ~150 at 100%: ≥ 85% scale
+    col = {c.value: c.column for c in ws[1]}
+    for name in ("说明", "涉及单元格", "理由", "批注"):
+        assert ws.cell(row=2, column=col[name]).alignment.wrap_text, name
+        assert ws.column_dimensions[get_column_letter(col[name])].width >= 10, name
+    for name in wb.sheetnames[:-1]:
+        m = wb[name].page_margins
+        assert m.header < m.top and m.footer < m.bottom, name
+    t2 = wb["表二"]
+    assert any(str(r).startswith("A1:") for r in t2.merged_cells.ranges)
+    assert t2["A1"].alignment.wrap_text and t2.row_dimensions[1].height >= 24
+    # A review with no log: 修改记录 is hidden (not printed), not linked from 概要.
+    fresh = Review(load_report(str(require(SEED_000))))
+    assert fresh.log == []
+    bare = openpyxl.load_workbook(export_workbook(fresh, tmp_path / "bare.xlsx"))
+    assert bare["修改记录"].sheet_state == "hidden"
+    links = {c.value for row in bare["概要"].iter_rows() for c in row if c.hyperlink}
+    assert "修改记录" not in links and "问题清单" in links
+    assert wb["修改记录"].sheet_state == "visible" and "$A$1:$I$4" == str(wb["修改记录"].print_area).split("!")[-1]
