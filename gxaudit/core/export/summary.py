@@ -26,6 +26,7 @@ from ..review import FINDING_STATUS_NAMES, OPEN, Review
 from ..review_types import now_iso
 from ..rules import RULES, RULESET_VERSION
 from ..text import fmt_number, printable
+from ..viewmodels import local_time
 from . import common
 from .charts import draw_results, draw_statuses, mpl, rc, require_cjk_font
 
@@ -154,8 +155,8 @@ def _facts(p: _Pages, review: Review, stamp: str) -> None:
         ("机关名称", rep.agency or "（未识别）"), ("报告年度", f"{rep.year}年度" if rep.year else "（未识别）"),
         ("报告格式", common.format_name(rep.template)), ("落款日期", rep.published or "（未识别）"),
         ("来源文件", f"{os.path.basename(src.path) or src.path}（{src.format}）"),
-        ("审核人", review.reviewer), ("审核开始", review.created[:19].replace("T", " ")),
-        ("出具时间", stamp[:19].replace("T", " ")), ("来源 SHA-256", src.sha256 or "—"),
+        ("审核人", review.reviewer), ("审核开始", local_time(review.created)),
+        ("出具时间", local_time(stamp)), ("来源 SHA-256", src.sha256 or "—"),
     ]
     facts += [("表式说明", n) for n in common.layout_notes(rep)]
     prior = getattr(review, "prior", None)

@@ -359,6 +359,7 @@ def _findings_sheet(ws, review: Review, states: list[FindingState], grids: dict[
     for c, (name, width) in enumerate(FINDING_COLUMNS, start=1):
         put(ws, 1, c, name, bold=True, fill=HEADER_FILL, border=True, align="center", wrap=True)
         ws.column_dimensions[get_column_letter(c)].width = width
+    ws.row_dimensions[1].height = 33               # two lines: narrow columns wrap their names
     col = {name: i for i, (name, _) in enumerate(FINDING_COLUMNS, start=1)}
     for i, st in enumerate(states, start=1):
         r = i + 1
