@@ -55,6 +55,16 @@ def test_summary_text_charts_and_signoff(review, tmp_path):
     assert "本年度申请办理结果" in flat and "问题处理情况" in flat
     for group in ("予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"):
         assert group in flat
+    # The problem in the rule's own words, not as an equation 应为 = 实为.
+    assert "实为" not in flat
+    # The auditor's own edits, in a section of their own: label, 原值 → 新值, who, when, why.
+    assert "审核人修改的数值（1处）" in flat
+    for word in ("原值", "新值", "审核人", "理由", "按各类申请人之和更正", "表三（七）总计·总计"):
+        assert word in flat, word
+    from gxaudit.core.viewmodels import edit_rows
+    row = edit_rows(review)[0]
+    assert (row.original, row.value) == ("0", "3")
+    assert row.when[:16].replace(" ", "") in flat
     first = pages[0]
     assert first[1] >= 6 + 4, f"too few rectangles on page 1: {first[1]}"
 
@@ -111,6 +121,32 @@ def test_many_findings_continue_on_further_pages(tmp_path):
     for rule in {s.finding.rule for s in states}:
         assert flat.count(rule) >= sum(1 for s in states if s.finding.rule == rule), rule
     assert f"第{len(pages)}页，共{len(pages)}页" in flat and "审核签字" in flat
+
+
+@pytest.mark.parametrize("note_lines", [0, 12, 30, 48])
+def test_signoff_is_never_alone_on_a_page(tmp_path, note_lines):
+    """Whatever the length of the notes, the page with the sign-off box also
+    holds the last rows of the findings table or of the notes."""
+    from gxaudit.core.export.summary import export_summary_pdf
+    report = load_report(str(require(SEED_000)))
+    for i, k in enumerate(report.cells):
+        if i % 4 == 1:
+            report.cells[k].value += i
+    rv = Review(report, reviewer="李审核")
+    rv.set_note("", "\n".join(f"第{i}条意见。" for i in range(note_lines)))
+    rules = {s.finding.rule for s in rv.finding_states()}
+    assert len(rv.finding_states()) > 20
+    with pdfplumber.open(export_summary_pdf(rv, tmp_path / "s.pdf")) as doc:
+        texts = [(p.extract_text() or "").replace(" ", "") for p in doc.pages]
+    sign = [t for t in texts if "审核签字" in t]
+    assert len(sign) == 1
+    page = sign[0]
+    body = page.split("审核签字")[0]
+    has_findings = any(r in body for r in rules)
+    has_notes = "第" in body.replace("第1页", "").split("gxaudit")[0] and "条意见" in body
+    assert has_findings or has_notes, page[:300]
+    if note_lines <= 12:
+        assert has_findings, page[:300]          # short notes: findings rows on the page too
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) is not installed")

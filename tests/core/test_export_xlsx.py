@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -158,7 +159,12 @@ def test_summary_sheet_links_and_log(review, workbook):
     actions = [r[3].value for r in log.iter_rows(min_row=2)]
     assert actions == ["修改单元格", "确认问题", "批注"]
     edit = next(log.iter_rows(min_row=2, max_row=2))
-    assert (edit[4].value, edit[6].value, edit[7].value) == (KEY, 0, 3)
+    # Labels and local time, not cell keys and UTC ISO (the key stays in a hidden column).
+    assert (edit[4].value, edit[5].value, edit[6].value) == ("表三（七）总计·总计", 0, 3)
+    assert edit[9].value == KEY and log.column_dimensions["J"].hidden
+    from gxaudit.core.viewmodels import local_time
+    assert edit[1].value == local_time(review.log[0].at) and "T" not in edit[1].value
+    assert "0 → 3" in edit[8].value and "表三（七）总计·总计" in edit[8].value
 
 
 def test_print_setup_freeze_and_properties(review, workbook):
@@ -295,3 +301,55 @@ def test_libreoffice_opens_and_prints_the_workbook(workbook, tmp_path):
     assert "收到和处理政府信息公开申请情况" in flat        # 表三's title
     assert "T3-ROW" in flat and "已更正" in flat               # 问题清单
     assert "gxaudit-review" not in flat            # the hidden data sheet is not printed
+
+
+def test_one_format_on_every_sheet_when_a_table_reads_as_2019(tmp_path):
+    """A 2021 report whose 表三 has one （六）其他处理 row (seed 000 with the three
+    rows collapsed): every sheet names 2021年版, the other layout is a note."""
+    from gxaudit.core.export.xlsx import export_workbook
+    report = load_report(str(Path(__file__).with_name("seed000_t3_one_other_row.txt")))
+    assert report.template == "2021" and report.table_layout("t3").layout == "2019"
+    path = export_workbook(Review(report, reviewer="李审核"), tmp_path / "v.xlsx")
+    wb = openpyxl.load_workbook(path)
+    texts = {name: " ".join(str(c.value) for row in wb[name].iter_rows() for c in row
+                            if isinstance(c.value, str))
+             for name in ("概要", "表二", "表三", "表四")}
+    for name, text in texts.items():
+        assert "2021年版格式" in text, name
+        assert "2019年版格式" not in text, name
+    title = wb["表三"]["A1"].value
+    assert title.startswith("三、") and "按该表式读取" in title and "2019年版表式" in title
+    assert "按该表式读取" not in wb["表二"]["A1"].value
+    assert "表式说明" in texts["概要"]
+    assert wb["表三"].row_dimensions[1].height >= 40     # the longer title is not cut
+
+
+def test_print_layout_wraps_margins_and_empty_log(review, workbook, tmp_path):
+    """问题清单 fits the page width by wrapping, not shrinking to ~50%; the
+    header/footer sit inside the margins; an empty 修改记录 does not print."""
+    from openpyxl.utils import get_column_letter
+    from gxaudit.core.export.xlsx import FINDING_COLUMNS, export_workbook
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["问题清单"]
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert "$A$1:$O$" in str(ws.print_area)       # 定位 (a link) and the hidden id not printed
+    printed = sum(w for _, w in FINDING_COLUMNS[:15])
+    assert printed <= 170                        # landscape A4 holds ~150 at 100%: ≥ 85% scale
+    col = {c.value: c.column for c in ws[1]}
+    for name in ("说明", "涉及单元格", "理由", "批注"):
+        assert ws.cell(row=2, column=col[name]).alignment.wrap_text, name
+        assert ws.column_dimensions[get_column_letter(col[name])].width >= 10, name
+    for name in wb.sheetnames[:-1]:
+        m = wb[name].page_margins
+        assert m.header < m.top and m.footer < m.bottom, name
+    t2 = wb["表二"]
+    assert any(str(r).startswith("A1:") for r in t2.merged_cells.ranges)
+    assert t2["A1"].alignment.wrap_text and t2.row_dimensions[1].height >= 24
+    # A review with no log: 修改记录 is hidden (not printed), not linked from 概要.
+    fresh = Review(load_report(str(require(SEED_000))))
+    assert fresh.log == []
+    bare = openpyxl.load_workbook(export_workbook(fresh, tmp_path / "bare.xlsx"))
+    assert bare["修改记录"].sheet_state == "hidden"
+    links = {c.value for row in bare["概要"].iter_rows() for c in row if c.hyperlink}
+    assert "修改记录" not in links and "问题清单" in links
+    assert wb["修改记录"].sheet_state == "visible" and "$A$1:$I$4" == str(wb["修改记录"].print_area).split("!")[-1]

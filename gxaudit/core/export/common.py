@@ -42,6 +42,25 @@ def format_name(template: str) -> str:
     return FORMAT_NAMES.get(template, "格式未识别")
 
 
+_LAYOUT_SHORT = {"2021": "2021年版", "2019": "2019年版"}
+
+
+def layout_note(report, table: str) -> str:
+    """A note when a table was read with another format's layout than the
+    report's own (e.g. a 2021 report whose 表三 has one （六） row): the report
+    keeps one format everywhere, the difference is said, not renamed."""
+    lay = report.table_layout(table)
+    if report.template not in _LAYOUT_SHORT or lay.layout == report.template:
+        return ""
+    return (f"注意：本报告为{_LAYOUT_SHORT[report.template]}格式，但{TABLE_NAMES.get(table, table)}"
+            f"的行列与{_LAYOUT_SHORT.get(lay.layout, lay.layout)}表式一致，按该表式读取，请核对原表。")
+
+
+def layout_notes(report) -> list[str]:
+    from ..formats import TABLES
+    return [n for n in (layout_note(report, t) for t in TABLES) if n]
+
+
 def severity_counts(states: list[FindingState]) -> dict[str, int]:
     c = Counter(s.finding.severity for s in states if s.status != CORRECTED)
     return {SEVERITY_NAMES[s]: c[s] for s in SEVERITIES}

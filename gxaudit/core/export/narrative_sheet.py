@@ -47,7 +47,7 @@ def add_narrative_sheet(wb, review, states, stamp: str) -> None:
 
     from ..model import SEVERITY_NAMES
     from ..rules import RULES
-    from .xlsx import HEADER_FILL, _print_setup, put
+    from .sheet import HEADER_FILL, _print_setup, put
     nar = getattr(review.report, "narrative", None)
     if nar is None:
         return

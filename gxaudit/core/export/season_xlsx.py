@@ -19,7 +19,8 @@ from ..batch import CHECKED, DUPLICATE, OVERVIEW_NAME, UNREADABLE, CheckedReport
 from ..model import SEVERITY_NAMES, ReportError
 from ..rules import RULES
 from ..score import Rubric, Score, ranks, saved_decisions, score_report
-from .xlsx import HEADER_FILL, SEVERITY_FILL, put, text_width
+from .sheet import HEADER_FILL, put, text_width
+from .xlsx import SEVERITY_FILL
 
 log = logging.getLogger("gxaudit.export")
 

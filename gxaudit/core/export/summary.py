@@ -26,6 +26,7 @@ from ..review import FINDING_STATUS_NAMES, OPEN, Review
 from ..review_types import now_iso
 from ..rules import RULES, RULESET_VERSION
 from ..text import fmt_number, printable
+from ..viewmodels import local_time
 from . import common
 from .charts import draw_results, draw_statuses, mpl, rc, require_cjk_font
 
@@ -40,8 +41,14 @@ SEVERITY_COLOUR = {"error": "#b3261e", "warning": "#8a6100", "info": "#2f5f8f"}
 VERDICT_COLOUR = {"不通过": "#fbe3e0", "需更正": "#fdf1d6"}
 
 # The findings table: (header, width in inches).
-COLUMNS = (("序号", 0.36), ("规则", 0.86), ("级别", 0.42), ("问题与建议", 2.83), ("应为", 0.46),
-           ("实为", 0.46), ("建议值", 0.5), ("处理状态与理由", 1.18))
+# The problem is said in the rule's own words ("各类申请人之和为 3，总计栏填 0"),
+# not as 应为/实为, which read as an equation once a cell has been edited.
+COLUMNS = (("序号", 0.36), ("规则", 0.86), ("级别", 0.42), ("问题与建议", 3.55), ("建议值", 0.56),
+           ("处理状态与理由", 1.32))
+# The auditor's edits: (header, width in inches).
+EDIT_COLUMNS = (("单元格", 2.2), ("原值", 0.6), ("新值", 0.6), ("审核人", 0.8), ("时间", 1.25),
+                ("理由", 1.62))
+SIGNOFF_H = 1.25
 
 
 def _w(text: str) -> int:
@@ -148,9 +155,10 @@ def _facts(p: _Pages, review: Review, stamp: str) -> None:
         ("机关名称", rep.agency or "（未识别）"), ("报告年度", f"{rep.year}年度" if rep.year else "（未识别）"),
         ("报告格式", common.format_name(rep.template)), ("落款日期", rep.published or "（未识别）"),
         ("来源文件", f"{os.path.basename(src.path) or src.path}（{src.format}）"),
-        ("审核人", review.reviewer), ("审核开始", review.created[:19].replace("T", " ")),
-        ("出具时间", stamp[:19].replace("T", " ")), ("来源 SHA-256", src.sha256 or "—"),
+        ("审核人", review.reviewer), ("审核开始", local_time(review.created)),
+        ("出具时间", local_time(stamp)), ("来源 SHA-256", src.sha256 or "—"),
     ]
+    facts += [("表式说明", n) for n in common.layout_notes(rep)]
     prior = getattr(review, "prior", None)
     if prior is not None:
         facts.append(("上年报告", f"{prior.agency or '（未识别）'} {prior.year or '?'}年度，"
@@ -208,92 +216,130 @@ def _charts(p: _Pages, review: Review, prior: Report | None) -> None:
     p.y += h + 0.05
 
 
-def _table_header(p: _Pages) -> None:
+def _table_header(p: _Pages, columns=COLUMNS) -> None:
     lh = _line_h(SMALL)
     h = lh + 0.08
-    p.rect(MARGIN_X, p.y, sum(w for _, w in COLUMNS), h, facecolor="#eef1f5", edgecolor="none")
+    p.rect(MARGIN_X, p.y, sum(w for _, w in columns), h, facecolor="#eef1f5", edgecolor="none")
     x = MARGIN_X
-    for name, w in COLUMNS:
+    for name, w in columns:
         p.text(x + 0.04, p.y + 0.04, name, size=SMALL, weight="bold")
         x += w
     p.y += h
-    p.hline(MARGIN_X, MARGIN_X + sum(w for _, w in COLUMNS), p.y)
+    p.hline(MARGIN_X, MARGIN_X + sum(w for _, w in columns), p.y)
 
 
-def _findings(p: _Pages, review: Review) -> None:
+def _finding_cells(i: int, st) -> list[str]:
+    f = st.finding
+    problem = f.message
+    if f.suspect:
+        problem += f"\n疑似出错：{common.cell_label(f.suspect)}"
+    if f.evidence and f.evidence.get("text"):
+        problem += f"\n正文（{f.evidence.get('section') or ''}）：{f.evidence['text'][:120]}"
+    status = FINDING_STATUS_NAMES[st.status]
+    if st.decision is not None:
+        status += f"：{st.decision.reason}"
+    elif st.status != OPEN:
+        status += "（更正后不再出现）"
+    rule = f.rule + (f"\n{RULES[f.rule].name}" if f.rule in RULES else "")
+    return [str(i), rule, SEVERITY_NAMES.get(f.severity, f.severity), problem,
+            fmt_number(f.suggested) if f.suggested is not None else "—", status]
+
+
+def _row(p: _Pages, wrapped: list[list[str]], columns, h: float, colour: dict | None = None,
+         fill: str | None = None) -> None:
+    if fill:
+        p.rect(MARGIN_X, p.y, sum(w for _, w in columns), h, facecolor=fill, edgecolor="none")
+    x = MARGIN_X
+    for j, (lines, (_, w)) in enumerate(zip(wrapped, columns)):
+        kw = colour if (colour and j == 2) else {}
+        p.text(x + 0.04, p.y + 0.04, "\n".join(lines), size=SMALL, linespacing=1.3, **kw)
+        x += w
+    p.y += h
+    p.hline(MARGIN_X, MARGIN_X + sum(w for _, w in columns), p.y, linewidth=0.3, color="#aaaaaa")
+
+
+def _findings(p: _Pages, review: Review, tail: float = 0.0) -> None:
+    """The findings table.  ``tail``: the height of what must follow the last
+    rows on their page (the notes and the sign-off box), so that the box is
+    never alone on a page: the last two rows move with it."""
     states = review.finding_states()
     p.heading(f"问题清单（{len(states)} 个）")
     if not states:
         p.text(MARGIN_X, p.y, "未发现问题。")
         p.y += _line_h(BODY) + 0.1
         return
-    _table_header(p)
+    _table_header(p, COLUMNS)
     lh = _line_h(SMALL)
+    usable = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM - 0.6
     for i, st in enumerate(states, start=1):
-        f = st.finding
-        problem = f.message
-        if f.suspect:
-            problem += f"\n疑似出错：{common.cell_label(f.suspect)}"
-        if f.evidence and f.evidence.get("text"):
-            problem += f"\n正文（{f.evidence.get('section') or ''}）：{f.evidence['text'][:120]}"
-        status = FINDING_STATUS_NAMES[st.status]
-        if st.decision is not None:
-            status += f"：{st.decision.reason}"
-        elif st.status != OPEN:
-            status += "（更正后不再出现）"
-        rule = f.rule + (f"\n{RULES[f.rule].name}" if f.rule in RULES else "")
-        cells = [str(i), rule, SEVERITY_NAMES.get(f.severity, f.severity), problem,
-                 fmt_number(f.expected) if f.expected is not None else "—",
-                 fmt_number(f.actual) if f.actual is not None else "—",
-                 fmt_number(f.suggested) if f.suggested is not None else "—", status]
-        wrapped = [wrap(c, w - 0.08, SMALL) for c, (_, w) in zip(cells, COLUMNS)]
+        wrapped = [wrap(c, w - 0.08, SMALL) for c, (_, w) in zip(_finding_cells(i, st), COLUMNS)]
         h = lh * max(len(x) for x in wrapped) + 0.08
-        if p.ensure(h + 0.05):
+        keep = tail if i >= len(states) - 1 and h + tail < usable else 0.0
+        if p.ensure(h + 0.05 + keep):
             p.text(MARGIN_X, p.y, "问题清单（续）", size=9, weight="bold")
             p.y += 0.25
-            _table_header(p)
-        if st.status == OPEN:
-            p.rect(MARGIN_X, p.y, sum(w for _, w in COLUMNS), h, facecolor="#fdf3f2", edgecolor="none")
-        x = MARGIN_X
-        for j, (lines, (_, w)) in enumerate(zip(wrapped, COLUMNS)):
-            kw = {}
-            if j == 2:
-                kw = {"color": SEVERITY_COLOUR.get(f.severity, "black"), "weight": "bold"}
-            p.text(x + 0.04, p.y + 0.04, "\n".join(lines), size=SMALL, linespacing=1.3, **kw)
-            x += w
-        p.y += h
-        p.hline(MARGIN_X, MARGIN_X + sum(w for _, w in COLUMNS), p.y, linewidth=0.3, color="#aaaaaa")
+            _table_header(p, COLUMNS)
+        colour = {"color": SEVERITY_COLOUR.get(st.finding.severity, "black"), "weight": "bold"}
+        _row(p, wrapped, COLUMNS, h, colour, "#fdf3f2" if st.status == OPEN else None)
     p.y += 0.1
 
 
-def _notes(p: _Pages, review: Review) -> None:
-    general = review.notes.get("", "")
-    others = [(k, v) for k, v in review.notes.items() if k and v]
-    p.heading("审核意见")
+def _edits(p: _Pages, review: Review) -> None:
+    """The auditor's own edits, apart from the findings: a problem caused by
+    an edit is not the agency's."""
+    from ..viewmodels import edit_rows
+    rows = edit_rows(review)
+    if not rows:
+        return
+    p.heading(f"审核人修改的数值（{len(rows)} 处）")
+    p.text(MARGIN_X, p.y, "以下数值由审核人在审核中修改，不是发布机关原报的数字；"
+                          "问题清单按修改后的数值核对。", size=SMALL, color="#555555")
+    p.y += _line_h(SMALL) + 0.06
+    _table_header(p, EDIT_COLUMNS)
+    lh = _line_h(SMALL)
+    for e in rows:
+        cells = [e.label, e.original, e.value, e.who, e.when[:16], e.reason or "—"]
+        wrapped = [wrap(c, w - 0.08, SMALL) for c, (_, w) in zip(cells, EDIT_COLUMNS)]
+        h = lh * max(len(x) for x in wrapped) + 0.08
+        if p.ensure(h + 0.05):
+            _table_header(p, EDIT_COLUMNS)
+        _row(p, wrapped, EDIT_COLUMNS, h)
+    p.y += 0.1
+
+
+def _note_lines(review: Review) -> list[tuple[float, str, bool]]:
+    """The 审核意见 as lines: (indent, text, bold)."""
     width = PAGE_W - 2 * MARGIN_X
-    lh = _line_h(BODY)
-    body = general or "（无）"
-    for line in wrap(body, width, BODY):
-        p.ensure(lh)
-        p.text(MARGIN_X, p.y, line)
-        p.y += lh
+    out = [(0.0, line, False) for line in wrap(review.notes.get("", "") or "（无）", width, BODY)]
+    others = [(k, v) for k, v in review.notes.items() if k and v]
     if others:
-        p.y += 0.08
-        p.ensure(lh * 2)
-        p.text(MARGIN_X, p.y, "单元格与问题批注：", weight="bold")
-        p.y += lh
+        out.append((0.0, "单元格与问题批注：", True))
         for key, text in others:
             label = common.cell_label(key) if "." in key and ":" not in key else key.split(":", 1)[0]
             for k, line in enumerate(wrap(f"{label}：{text}", width - 0.2, BODY)):
-                p.ensure(lh)
-                p.text(MARGIN_X + (0.1 if k == 0 else 0.3), p.y, ("· " if k == 0 else "") + line)
-                p.y += lh
+                out.append((0.1 if k == 0 else 0.3, ("· " if k == 0 else "") + line, False))
+    return out
+
+
+def _notes_height(review: Review) -> float:
+    return 0.6 + _line_h(BODY) * len(_note_lines(review)) + 0.2
+
+
+def _notes(p: _Pages, review: Review) -> None:
+    """The auditor's notes; the last two lines stay with the sign-off box."""
+    p.heading("审核意见")
+    lh = _line_h(BODY)
+    lines = _note_lines(review)
+    for i, (indent, line, bold) in enumerate(lines):
+        p.ensure(lh + (SIGNOFF_H + 0.05 if i >= len(lines) - 2 else 0.0))
+        p.text(MARGIN_X + indent, p.y, line, weight="bold" if bold else "normal")
+        p.y += lh
     p.y += 0.1
 
 
 def _signoff(p: _Pages, review: Review, checker: str = "") -> None:
-    h = 1.15
-    p.ensure(h + 0.1)
+    h = SIGNOFF_H - 0.1
+    p.ensure(SIGNOFF_H)
     p.y += 0.05
     w = PAGE_W - 2 * MARGIN_X
     p.rect(MARGIN_X, p.y, w, h, facecolor="none", edgecolor="#555555", linewidth=0.8)
@@ -355,7 +401,8 @@ def summary_pages(review: Review, prior: Report | None = None, checker: str | No
         _facts(p, review, stamp)
         _verdict(p, review)
         _charts(p, review, prior)
-        _findings(p, review)
+        _edits(p, review)
+        _findings(p, review, tail=_notes_height(review) + SIGNOFF_H + 0.05)
         _notes(p, review)
         _signoff(p, review, checker)
         _footers(p, review)

@@ -19,13 +19,11 @@ never as a formula, whatever character it starts with.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import json
 import logging
 import math
 import os
-import unicodedata
 from pathlib import Path
 
 from ... import __version__
@@ -38,6 +36,8 @@ from ..rules import RULES, RULESET_VERSION
 from ..text import fmt_number
 from ..files import atomic_path
 from . import common, narrative_sheet
+from .log_sheet import log_sheet
+from .sheet import HEADER_FILL, _fill, _properties, _link, _number, _print_setup, _thin, put, text_width
 from .common import (S_CORRECTED, S_ERROR, S_PARTICIPANT, S_RESOLVED, S_SUSPECT, S_WARNING,
                      STATE_NAMES, cell_label, clean_text)
 
@@ -59,108 +59,17 @@ FILL = {
     S_SUSPECT: "E0584A", S_ERROR: "F8C9C4", S_PARTICIPANT: "FDECEB", S_WARNING: "FBE9A6",
     S_CORRECTED: "C9E7CF", S_RESOLVED: "E6E6E6",
 }
-HEADER_FILL = "EEF1F5"
 SEVERITY_FILL = {"error": "F8C9C4", "warning": "FBE9A6", "info": "DBE9F6"}
 STATUS_FILL = {"open": "FDECEB", "accepted": "FBE9A6", "overridden": "E6E6E6", "corrected": "C9E7CF"}
 
+# Widths that print on landscape A4 at about 90% (long text wraps; the
+# link column 定位 and the hidden id are left out of the print area).
 FINDING_COLUMNS = (
-    ("序号", 6), ("规则", 12), ("规则名称", 16), ("严重程度", 9), ("说明", 48), ("涉及单元格", 34),
-    ("应为", 8), ("实为", 8), ("疑似出错单元格", 24), ("建议值", 8), ("状态", 9), ("理由", 30),
-    ("处理人", 10), ("处理时间", 20), ("批注", 24), ("定位", 12), ("问题编号", 30),
+    ("序号", 4), ("规则", 9), ("规则名称", 10), ("严重程度", 5), ("说明", 30), ("涉及单元格", 18),
+    ("应为", 6), ("实为", 6), ("疑似出错单元格", 14), ("建议值", 6), ("状态", 7), ("理由", 14),
+    ("处理人", 7), ("处理时间", 11), ("批注", 10), ("定位", 9), ("问题编号", 30),
 )
-LOG_COLUMNS = (
-    ("序号", 6), ("时间", 22), ("审核人", 10), ("操作", 12), ("对象", 30), ("对象名称", 28),
-    ("原值", 10), ("新值", 10), ("理由", 30), ("说明", 50),
-)
-ACTION_NAMES = {"open": "打开报告", "edit": "修改单元格", "revert": "恢复原值", "accept": "确认问题",
-                "override": "豁免问题", "reopen": "重新打开问题", "note": "批注", "undo": "撤销",
-                "redo": "重做"}
-
-
-# -- small helpers -------------------------------------------------------------
-
-def text_width(s: str) -> int:
-    """Display width in spreadsheet character units (CJK counts double)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
-
-
-def put(ws, row: int, col: int, value, *, bold=False, fill=None, align=None, wrap=False,
-        border=False, number_format=None, size=None, color=None):
-    """Write one cell.  Strings are always text: a string starting with ``=``
-    would otherwise become a formula."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-    cell = ws.cell(row=row, column=col)
-    if isinstance(value, bool):
-        value = "是" if value else "否"
-    if isinstance(value, str):
-        cell.value = clean_text(value)
-        cell.data_type = "s"
-    elif isinstance(value, (int, float)) and not (isinstance(value, float) and not math.isfinite(value)):
-        cell.value = value
-    elif value is None:
-        cell.value = None
-    else:
-        cell.value = clean_text(value)
-        cell.data_type = "s"
-    if bold or size or color:
-        cell.font = Font(bold=bold, size=size or 11, color=color)
-    if fill:
-        cell.fill = PatternFill("solid", start_color=fill, end_color=fill)
-    if align or wrap:
-        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
-    if border:
-        cell.border = _thin()
-    if number_format:
-        cell.number_format = number_format
-    return cell
-
-
-def _thin():
-    from openpyxl.styles import Border, Side
-    s = Side(style="thin", color="808080")
-    return Border(left=s, right=s, top=s, bottom=s)
-
-
-def _number(v):
-    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else (
-        None if v is None else str(v))
-
-
-def _hf(text: str) -> str:
-    """Text for a page header/footer: '&' starts a code there."""
-    return clean_text(text, 80).replace("&", "&&")
-
-
-def _link(cell, sheet: str, coord: str, display: str | None = None) -> None:
-    from openpyxl.worksheet.hyperlink import Hyperlink
-    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!{coord}",
-                               display=display or cell.value)
-    from openpyxl.styles import Font
-    cell.font = Font(color="0563C1", underline="single")
-
-
-def _print_setup(ws, review: Review, title_rows: str | None, stamp: str) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    if title_rows:
-        ws.print_title_rows = title_rows
-    rep = review.report
-    head = f"{rep.agency or '（未识别机关名称）'} {rep.year or ''}年度政府信息公开工作年度报告审核 — {ws.title}"
-    ws.oddHeader.center.text = _hf(head)
-    ws.oddHeader.center.size = 9
-    ws.oddFooter.left.text = _hf(f"审核人：{review.reviewer}")
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.right.text = _hf(f"导出日期：{stamp[:10]}")
-    for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
-        part.size = 9
-
-
+FINDINGS_PRINTED = 15                        # columns 序号 … 批注
 # -- table sheets ----------------------------------------------------------------
 
 def grid_cell(grid: Grid, key: str) -> str | None:
@@ -233,11 +142,15 @@ def _table_sheet(wb, review: Review, table: str, flagged: dict, stamp: str) -> G
     widths = _column_widths(grid)
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
-    title = f"{lay.title}（{common.format_name(lay.layout)}）"
-    put(ws, TITLE_ROW, 1, title, bold=True, size=13, align="left")
+    title = f"{lay.title}（{common.format_name(rep.template)}）"
+    note = common.layout_note(rep, table)
+    if note:
+        title += f"　{note}"
+    put(ws, TITLE_ROW, 1, title, bold=True, size=13, align="left", wrap=True)
     if grid.cols > 1:
         ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=grid.cols)
-    ws.row_dimensions[TITLE_ROW].height = 24
+    avail = max(20.0, sum(widths) - 2) / 1.3          # size 13 is wider than the default
+    ws.row_dimensions[TITLE_ROW].height = max(24, 20 * math.ceil(text_width(title) / avail) + 4)
     border = _thin()
     for it in grid.items:
         r, c = it.row + GRID_TOP, it.col + 1
@@ -293,11 +206,6 @@ def _table_sheet(wb, review: Review, table: str, flagged: dict, stamp: str) -> G
     return grid
 
 
-def _fill(rgb: str):
-    from openpyxl.styles import PatternFill
-    return PatternFill("solid", start_color=rgb, end_color=rgb)
-
-
 # -- the other sheets ------------------------------------------------------------
 
 def _summary_sheet(ws, review: Review, states: list[FindingState], stamp: str,
@@ -317,6 +225,7 @@ def _summary_sheet(ws, review: Review, states: list[FindingState], stamp: str,
         ("机关名称", rep.agency or "（未识别）"),
         ("报告年度", rep.year if rep.year else "（未识别）"),
         ("报告格式", common.format_name(rep.template)),
+        *(("表式说明", n) for n in common.layout_notes(rep)),
         ("落款日期", rep.published or "（未识别）"),
         ("来源文件", src.path),
         ("来源格式", src.format),
@@ -428,14 +337,15 @@ def _cells_text(keys: list[str]) -> str:
 
 def _decided_by(review: Review, st: FindingState) -> tuple[str, str, str]:
     """Reason, who and when for a finding's status."""
+    from ..viewmodels import local_time
     if st.decision is not None:
-        return st.decision.reason, st.decision.who, st.decision.at
+        return st.decision.reason, st.decision.who, local_time(st.decision.at)
     if st.status == CORRECTED:
         cells = set(st.finding.cells)
         for e in reversed(review.log):
             if e.action in ("edit", "revert") and e.target in cells:
                 return (f"更正 {cell_label(e.target)} 为 {fmt_number(e.after)}" +
-                        (f"（{e.reason}）" if e.reason else ""), e.who, e.at)
+                        (f"（{e.reason}）" if e.reason else ""), e.who, local_time(e.at))
         return "更正后不再出现", "", ""
     return "", "", ""
 
@@ -449,6 +359,7 @@ def _findings_sheet(ws, review: Review, states: list[FindingState], grids: dict[
     for c, (name, width) in enumerate(FINDING_COLUMNS, start=1):
         put(ws, 1, c, name, bold=True, fill=HEADER_FILL, border=True, align="center", wrap=True)
         ws.column_dimensions[get_column_letter(c)].width = width
+    ws.row_dimensions[1].height = 33               # two lines: narrow columns wrap their names
     col = {name: i for i, (name, _) in enumerate(FINDING_COLUMNS, start=1)}
     for i, st in enumerate(states, start=1):
         r = i + 1
@@ -490,6 +401,7 @@ def _findings_sheet(ws, review: Review, states: list[FindingState], grids: dict[
     ws.column_dimensions[get_column_letter(col["问题编号"])].hidden = True
     ws.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_COLUMNS))}{last}"
     ws.freeze_panes = "C2"
+    ws.print_area = f"A1:{get_column_letter(FINDINGS_PRINTED)}{last}"
     if states:
         names = ",".join(FINDING_STATUS_NAMES[s] for s in FINDING_STATUSES)
         dv = DataValidation(type="list", formula1=f'"{names}"', allow_blank=False,
@@ -503,30 +415,6 @@ def _findings_sheet(ws, review: Review, states: list[FindingState], grids: dict[
         letter = get_column_letter(col["状态"])
         dv.add(f"{letter}2:{letter}{last}")
         ws.add_data_validation(dv)
-    _print_setup(ws, review, "1:1", stamp)
-
-
-def _log_sheet(ws, review: Review, stamp: str) -> None:
-    from openpyxl.styles import Alignment
-    from openpyxl.utils import get_column_letter
-    for c, (name, width) in enumerate(LOG_COLUMNS, start=1):
-        put(ws, 1, c, name, bold=True, fill=HEADER_FILL, border=True, align="center")
-        ws.column_dimensions[get_column_letter(c)].width = width
-    for i, e in enumerate(review.log, start=1):
-        r = i + 1
-        is_cell = "." in e.target and ":" not in e.target and e.action != "open"
-        values = (i, e.at, e.who, ACTION_NAMES.get(e.action, e.action), e.target,
-                  cell_label(e.target) if is_cell else "", _number(e.before), _number(e.after),
-                  e.reason, e.describe())
-        lines = 1
-        for c, value in enumerate(values, start=1):
-            cell = put(ws, r, c, value, border=True)
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            if isinstance(value, str):
-                lines = max(lines, math.ceil(text_width(value) / (LOG_COLUMNS[c - 1][1] - 1)))
-        ws.row_dimensions[r].height = min(15 * lines + 3, 200)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(LOG_COLUMNS))}{max(1, len(review.log) + 1)}"
-    ws.freeze_panes = "A2"
     _print_setup(ws, review, "1:1", stamp)
 
 
@@ -544,29 +432,6 @@ def _data_sheet(wb, review: Review) -> None:
     for i, chunk in enumerate(chunks, start=2):
         put(ws, i, 1, chunk)
     ws.sheet_state = "veryHidden"
-
-
-def _properties(wb, review: Review, stamp: str) -> None:
-    from openpyxl.packaging.custom import StringProperty
-    rep = review.report
-    p = wb.properties
-    p.title = clean_text(f"{rep.agency or ''} {rep.year or ''}年度政府信息公开工作年度报告审核", 250)
-    p.subject = "政府信息公开工作年度报告审核"
-    p.creator = clean_text(review.reviewer, 250)
-    p.lastModifiedBy = clean_text(review.reviewer, 250)
-    p.keywords = "gxaudit; 政府信息公开; 年度报告"
-    p.description = clean_text(f"gxaudit {__version__}，规则集 {RULESET_VERSION}；"
-                               f"来源 sha256 {rep.source.sha256}", 1000)
-    p.identifier = rep.source.sha256 or None
-    now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None, microsecond=0)
-    p.created = now
-    p.modified = now
-    for name, value in (("gxaudit.version", __version__), ("gxaudit.ruleset", RULESET_VERSION),
-                        ("gxaudit.source_sha256", rep.source.sha256 or ""),
-                        ("gxaudit.source_format", rep.source.format or ""),
-                        ("gxaudit.export_time", stamp),
-                        ("gxaudit.reviewer", clean_text(review.reviewer, 250))):
-        wb.custom_doc_props.append(StringProperty(name=name, value=value))
 
 
 # -- the entry point -------------------------------------------------------------
@@ -595,8 +460,14 @@ def export_workbook(review: Review, path: str | os.PathLike, prior: Report | Non
         grids[table] = _table_sheet(wb, review, table, flagged, stamp)
     _findings_sheet(wb.create_sheet(SHEET_FINDINGS), review, states, grids, stamp)
     narrative_sheet.add_narrative_sheet(wb, review, states, stamp)
-    _log_sheet(wb.create_sheet(SHEET_LOG), review, stamp)
-    _links(summary, links_row, [TABLE_SHEETS[t] for t in TABLES] + [SHEET_FINDINGS, SHEET_LOG])
+    sheets = [TABLE_SHEETS[t] for t in TABLES] + [SHEET_FINDINGS]
+    log_ws = wb.create_sheet(SHEET_LOG)
+    log_sheet(log_ws, review, stamp)
+    if review.log:
+        sheets.append(SHEET_LOG)
+    else:                           # hidden: an empty log would print an empty page
+        log_ws.sheet_state = "hidden"
+    _links(summary, links_row, sheets)
     summary.freeze_panes = "A3"
     _print_setup(summary, review, None, stamp)
     _data_sheet(wb, review)
