@@ -99,7 +99,7 @@ def _row_name(lay: formats.TableLayout, key: str) -> str:
 
 def _row_finding(report: Report, lay: formats.TableLayout, row_key: str, keys: list[str],
                  evals: list) -> Finding:
-    from .rules import CellView, implied_value
+    from .engine import CellView, implied_value
     from .text import fmt_number
     row = lay.row(row_key)
     labels = {c.key: c.label for c in lay.row_columns(row_key)}
@@ -116,7 +116,8 @@ def _row_finding(report: Report, lay: formats.TableLayout, row_key: str, keys: l
 
 def _as_zero(report: Report, evals: list, cells: dict) -> list[Finding]:
     """Identities left undecidable only by blank cells, that fail with blanks as 0."""
-    from .rules import RULES, UNDETERMINED, _clean, _eq, _identity_message
+    from .catalogue import RULES
+    from .engine import UNDETERMINED, _clean, _eq, _identity_message
     from .model import ERROR
     out: list[Finding] = []
     for ev in evals:
