@@ -6,9 +6,10 @@ from __future__ import annotations
 from .common import cell_label
 
 SHEET_NARRATIVE = "正文核对"
-COLUMNS = (("部分", 6), ("规则", 12), ("规则名称", 14), ("严重程度", 8), ("正文原句", 60),
-           ("正文数字", 10), ("表格单元格", 30), ("表格数值", 10), ("位置", 10), ("说明", 40),
-           ("对照文本（上年或其他报告）", 50), ("相似度", 8))
+# Widths that print at about 80% on a landscape page; long texts wrap instead.
+COLUMNS = (("部分", 5), ("规则", 11), ("规则名称", 10), ("严重程度", 6), ("正文原句", 36),
+           ("正文数字", 7), ("表格单元格", 18), ("表格数值", 7), ("位置", 8), ("说明", 28),
+           ("对照文本（上年或其他报告）", 28), ("相似度", 6))
 NARRATIVE_FAMILIES = ("N-", "S-", "D-", "C-")
 
 
