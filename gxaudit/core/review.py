@@ -257,16 +257,6 @@ def _report_from_json(d: dict, src: dict) -> Report:
     return Report.from_dict(d, src)
 
 
-def _narrative_from(data):
-    if not data:
-        return None
-    from .narrative import Narrative
-    try:
-        return Narrative.from_dict(data)
-    except (TypeError, KeyError, ValueError):
-        return None
-
-
 # -- the store ------------------------------------------------------------------
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Paint a PDF's pages on a printer (the season summary, as exported)."""
+"""Paint a PDF's pages on a printer: the review summary and the season
+summary are printed as the same pages they are exported as."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from ..core.model import ReportError
@@ -98,28 +98,8 @@ class ExportFlow(QObject):
     def render_summary(self, printer, pdf_path: str | None = None) -> int:
         """Paint the summary (the same pages as the exported PDF, written
         beforehand off the UI thread when ``pdf_path`` is given) on a printer; returns pages."""
-        from PySide6.QtCore import QRectF, QSize
-        from PySide6.QtGui import QImage, QPainter
-        from PySide6.QtPdf import QPdfDocument
-        doc = QPdfDocument()
-        doc.load(pdf_path or self._summary_pdf())
-        painter = QPainter(printer)
-        pages = doc.pageCount()
-        for i in range(pages):
-            if i:
-                printer.newPage()
-            area = QRectF(painter.viewport())
-            size = doc.pagePointSize(i)
-            scale = min(area.width() / size.width(), area.height() / size.height())
-            w, h = int(size.width() * scale), int(size.height() * scale)
-            img = QImage(QSize(w, h), QImage.Format.Format_ARGB32_Premultiplied)
-            img.fill(Qt.GlobalColor.white)
-            p2 = QPainter(img)
-            p2.drawImage(0, 0, doc.render(i, QSize(w, h)))
-            p2.end()
-            painter.drawImage(QRectF(area.x(), area.y(), w, h), img)
-        painter.end()
-        return pages
+        from .batch_print import paint_pdf
+        return paint_pdf(pdf_path or self._summary_pdf(), printer)
 
     def _with_summary_pdf(self, then) -> None:
         """Write the summary PDF on the runner (not the UI thread), then call ``then(path)``."""
