@@ -26,7 +26,7 @@ from .text import to_simplified
 
 log = logging.getLogger("gxaudit.history")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2     # 2: check_cache, file_hashes, seasons, season_files, narratives
 FUZZY_THRESHOLD = 0.9
 
 _SCHEMA = """
