@@ -108,6 +108,8 @@ def make_app(argv=None):
     app.setApplicationName("gxaudit")
     app.setApplicationDisplayName("gxaudit 年报审核")
     app.setOrganizationName("gxaudit")
+    from . import gc_guard
+    gc_guard.install(app)           # cyclic garbage is freed on this thread, never on a worker
     qInstallMessageHandler(_qt_message_handler)
     try:
         from PySide6.QtGui import QIcon

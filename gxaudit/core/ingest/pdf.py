@@ -303,19 +303,21 @@ def _info(pdf) -> dict:
 def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) -> Document:
     from .progress import current
     progress, cancel = current(progress, cancel)
-    pdf = _open_pdfium(data)
-    try:
-        n = len(pdf)
-        if n == 0:
-            raise ReportError("PDF 文件没有任何页面。")
-        info = _info(pdf)
-        texts, images = _pdfium_texts(pdf)
-        scan_pages = _scan_pages(path, texts, images)
-        _refuse(texts, scan_pages)
-        table_pages = _table_pages(texts, pdf)
-        scanned = _ocr_pages(pdf, path, scan_pages, table_pages, sha256, progress, cancel)
-    finally:
-        pdf.close()
+    from .pdfium_lock import PDFIUM
+    with PDFIUM:
+        pdf = _open_pdfium(data)
+        try:
+            n = len(pdf)
+            if n == 0:
+                raise ReportError("PDF 文件没有任何页面。")
+            info = _info(pdf)
+            texts, images = _pdfium_texts(pdf)
+            scan_pages = _scan_pages(path, texts, images)
+            _refuse(texts, scan_pages)
+            table_pages = _table_pages(texts, pdf)
+            scanned = _ocr_pages(pdf, path, scan_pages, table_pages, sha256, progress, cancel)
+        finally:
+            pdf.close()
     log.info("%s: %d pages, table pages %s, scanned pages %s", path, n, [i + 1 for i in table_pages],
              [i + 1 for i in scanned])
     kind = "pdf-scan" if any(res.table for res in scanned.values()) else "pdf"

@@ -48,22 +48,33 @@ def fill_boxes(narrative, path: str, texts: dict[int, list[str]]) -> None:
     sentence index → the sentence's text as it stands on its first page."""
     if not texts:
         return
+    from ..ingest.pdfium_lock import PDFIUM
+    with PDFIUM:
+        _fill(narrative, path, texts)
+
+
+def _fill(narrative, path: str, texts: dict[int, list[str]]) -> None:
     try:
         import pypdfium2 as pdfium
         pdf = pdfium.PdfDocument(path)
     except Exception:  # noqa: BLE001 - boxes are a convenience; the page still places the sentence
         log.info("no sentence boxes for %s", path, exc_info=True)
         return
+    opened: list = []
     try:
         pages: dict[int, tuple] = {}
         for idx, pieces in texts.items():
             sent = narrative.sentences[idx]
             if sent.page not in pages:
                 page = pdf[sent.page - 1]
-                pages[sent.page] = (page.get_textpage(), page.get_size()[1])
+                tp = page.get_textpage()
+                opened += [tp, page]
+                pages[sent.page] = (tp, page.get_size()[1])
             tp, height = pages[sent.page]
             sent.bbox = _sentence_box(tp, height, pieces)
     except Exception:  # noqa: BLE001
         log.info("sentence boxes failed for %s", path, exc_info=True)
     finally:
+        for obj in opened:               # text pages before their pages, the document last
+            obj.close()
         pdf.close()
