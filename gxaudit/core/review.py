@@ -64,6 +64,9 @@ class Review:
         self.updated = updated or self.created
         self.prior: Report | None = prior            # last year's report of the agency
         self.prior_how: str = prior_how              # given · library · none · declined
+        # Findings against other reports (C-OTHER: a paragraph of another agency's
+        # report in the library), set when the review is opened; no edit changes them.
+        self.outside: list[Finding] = []
         # The findings of the source as read (with this prior): what corrections clear.
         self.original_findings: list[Finding] = check(report, prior)
         self.report: Report = self._apply_edits()
@@ -86,7 +89,7 @@ class Review:
     def recheck(self) -> None:
         """Apply the edits and run the rules again (the one place they run)."""
         self.report = self._apply_edits()
-        self._findings = check(self.report, self.prior)
+        self._findings = check(self.report, self.prior) + self.outside
 
     def findings(self) -> list[Finding]:
         return self._findings
@@ -189,6 +192,16 @@ class Review:
         self._log("prior", "上年报告", before, _prior_label(prior), reason)
         self.recheck()
         return Change(findings_changed=True, prior=True)
+
+    def set_outside(self, findings: list[Finding]) -> Change:
+        """The findings against other reports (computed by the session)."""
+        old = {f.id for f in self.outside}
+        self.outside = list(findings)
+        if {f.id for f in self.outside} == old:
+            return NO_CHANGE
+        self.original_findings = [f for f in self.original_findings if f.id not in old] + self.outside
+        self._findings = [f for f in self._findings if f.id not in old] + self.outside
+        return Change(findings_changed=True)
 
     def set_note(self, target: str, text: str) -> Change:
         text = text.strip()

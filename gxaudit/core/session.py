@@ -207,6 +207,16 @@ def _find_prior(review: Review, report: Report, library, notes: list[str]) -> No
         notes.append(choice.note)
 
 
+def _library_findings(review: Review, library) -> None:
+    """C-OTHER in the review as in ``gxaudit check``: paragraphs of other
+    agencies' reports in the library."""
+    from .narrative.index import library_findings
+    try:
+        review.set_outside(library_findings(review.base, library))
+    except Exception:  # noqa: BLE001 - the review works without the library
+        log.warning("no library comparison for %s", review.base.source.path, exc_info=True)
+
+
 def open_for_review(path: str, *, store: ReviewStore, library=None, progress=None,
                     cancel=None) -> OpenedReview:
     """Read a file and open its review (restored when one was saved for the
@@ -230,6 +240,7 @@ def open_for_review(path: str, *, store: ReviewStore, library=None, progress=Non
                 log.warning("could not record %s in the report library", path, exc_info=True)
             if library.notice:
                 result.notes.append(library.notice)
+            _library_findings(result.review, library)
     finally:
         if owned and library is not None:
             library.close()

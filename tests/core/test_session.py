@@ -45,3 +45,29 @@ def test_open_for_review_of_a_source_restores_what_was_saved(tmp_path):
     store.save(res.review)
     again = open_for_review(str(SEED_000), store=store)
     assert again.restored and again.review.edits == {"t3.total_processed.total": 3}
+
+
+def test_the_review_shows_a_paragraph_copied_from_another_agency_as_check_does(tmp_path):
+    """C-OTHER reaches the GUI's review as it reaches ``gxaudit check``, and
+    stays through edits (no correction makes another agency's text go away)."""
+    from gxaudit.core.history import Library
+    from tests.core.test_narrative import SH_OFFICE, variant
+    seed = require(SEED_000).read_text(encoding="utf-8").splitlines()
+    para = seed[seed.index("五、存在的主要问题及改进情况") + 2]
+    copied = variant(tmp_path, require(SH_OFFICE),
+                     ("（二）2025 年工作中存在的主要问题", para + "\n\n（二）2025 年工作中存在的主要问题"))
+    lib = Library(tmp_path / "library.sqlite")
+    try:
+        lib.add(open_report(str(copied)).report)
+        checked = check_path(str(SEED_000), library=lib)
+        res = open_for_review(str(SEED_000), store=ReviewStore(tmp_path / "reviews"), library=lib)
+    finally:
+        lib.close()
+    expected = [f.to_json() for f in checked.findings if f.rule == "C-OTHER"]
+    assert len(expected) == 1
+    rv = res.review
+    assert [f.to_json() for f in rv.findings() if f.rule == "C-OTHER"] == expected
+    rv.set_cell("t3.total_processed.total", 3)
+    rv.recheck()
+    states = {s.finding.rule: s.status for s in rv.finding_states() if s.finding.rule == "C-OTHER"}
+    assert states == {"C-OTHER": "open"}
