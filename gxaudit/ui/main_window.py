@@ -175,7 +175,8 @@ class MainWindow(QMainWindow):
         self.chart_box = ChartPane()
         for pane in (self.log_view, self.edits_view, self.prior_table):
             pane.cellRequested.connect(self.select_cell)
-        self.panes = (self.grid, self.findings, self.log_view, self.edits_view, self.prior_table, self.chart_box)
+        self.panes = (self.grid, self.findings, self.log_view, self.edits_view, self.prior_table, self.chart_box,
+                      self.narrative_view)
         for pane in self.panes:
             self.reviewChanged.connect(pane.on_change)
 
@@ -425,7 +426,7 @@ class MainWindow(QMainWindow):
         self._finding_sig = self._signature()
         self.grid.set_review(review)
         self.findings.set_review(review)
-        for pane in (self.log_view, self.edits_view, self.prior_table, self.chart_box):
+        for pane in (self.log_view, self.edits_view, self.prior_table, self.chart_box, self.narrative_view):
             pane.set_review(review)
         if review is None:
             self.stack.setCurrentWidget(self.welcome)

@@ -32,6 +32,11 @@ class NarrativeView(QWidget):
         lay.addWidget(self.info)
         lay.addWidget(self.tree, 1)
         self._items: list[tuple[object, QTreeWidgetItem]] = []
+        self.review = None
+
+    def set_review(self, review) -> None:
+        """The review whose findings mark sentences (the tree is built by ``load``)."""
+        self.review = review
 
     def load(self, narrative, findings=()) -> None:
         self.tree.clear()
@@ -41,7 +46,6 @@ class NarrativeView(QWidget):
             return
         found = "、".join(s.number for s in narrative.sections)
         self.info.setText(f"识别到的部分：{found}。选中一句可在原文中定位；有问题的句子以颜色标出。")
-        marked = {(f.evidence or {}).get("text") for f in findings if getattr(f, "evidence", None)}
         heads: dict[int, QTreeWidgetItem] = {}
         for idx, sec in enumerate(narrative.sections):
             item = QTreeWidgetItem([sec.title, _where(sec)])
@@ -57,12 +61,28 @@ class NarrativeView(QWidget):
             child = QTreeWidgetItem([sent.text, _where(sent)])
             child.setData(0, SENTENCE_ROLE, sent)
             child.setToolTip(0, sent.text)
-            if sent.text in marked:
-                for col in (0, 1):
-                    child.setBackground(col, QBrush(style.HIGHLIGHT))
             parent.addChild(child)
             self._items.append((sent, child))
+        self.mark(findings)
         self.tree.expandAll()
+
+    def mark(self, findings) -> None:
+        """Colour the sentences the current findings rest on (and only those)."""
+        marked = {(f.evidence or {}).get("text") for f in findings if getattr(f, "evidence", None)}
+        plain, hot = QBrush(), QBrush(style.HIGHLIGHT)
+        for sent, item in self._items:
+            brush = hot if sent.text in marked else plain
+            for col in (0, 1):
+                item.setBackground(col, brush)
+
+    def marked_texts(self) -> list[str]:
+        return [sent.text for sent, item in self._items if item.background(0).style() != Qt.BrushStyle.NoBrush]
+
+    def on_change(self, change) -> None:
+        """An edit, a decision or a new prior may clear or raise a finding that
+        rests on a sentence: re-mark, without rebuilding the tree."""
+        if self.review is not None and (change.findings_changed or change.prior_changed):
+            self.mark(self.review.findings())
 
     def show_evidence(self, evidence: dict | None) -> object | None:
         """Select the sentence a finding rests on; returns it (or None)."""

@@ -77,3 +77,18 @@ def test_heading_finding_shows_its_line(qtbot, window):
             window.go_to_finding(idx)
             break
     assert current_line(window) == f.evidence["line"] == 73
+
+
+def test_marks_follow_the_findings_after_an_edit(qtbot, window):
+    """Correcting the cell a narrative finding rests on clears the sentence's
+    mark at once; undo brings it back (no reopening needed)."""
+    review = open_report(qtbot, window, require(STCSM))
+    view = window.narrative_view
+    f = next(f for f in review.findings() if f.rule == "N-ALL")
+    assert f.evidence["text"] in view.marked_texts()
+    key = f.cells[0]
+    window.edit_cell(key, 0)
+    assert not any(x.rule == "N-ALL" for x in window.review.findings())
+    assert f.evidence["text"] not in view.marked_texts()
+    window.undo.undo()
+    assert f.evidence["text"] in view.marked_texts()
