@@ -96,24 +96,3 @@ def paragraphs(nar: Narrative) -> dict[str, tuple[str, Sentence]]:
     return out
 
 
-def other_agency_findings(report: Report, others: list[Report]) -> list[Finding]:
-    """Paragraphs identical (digits masked) to a paragraph of another
-    agency's report; ``others`` are reports of other agencies (the library)."""
-    nar = getattr(report, "narrative", None)
-    if nar is None:
-        return []
-    mine = paragraphs(nar)
-    out, seen = [], set()
-    for other in others:
-        if other.source.sha256 == report.source.sha256 or not getattr(other, "narrative", None):
-            continue
-        if other.agency and report.agency and other.agency == report.agency:
-            continue
-        for key, (text, _) in paragraphs(other.narrative).items():
-            if key in mine and key not in seen:
-                seen.add(key)
-                sent = mine[key][1]
-                ev = sent.evidence() | {"text": mine[key][0], "other": _other(other, text), "similarity": 1.0}
-                out.append(Finding("C-OTHER", WARNING, [], f"有一段文字与{other.agency or '另一机关'} "
-                                   f"{other.year or ''}年报告中的一段相同", evidence=ev))
-    return out
