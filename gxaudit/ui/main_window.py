@@ -741,7 +741,7 @@ class MainWindow(QMainWindow):
                           "使用的开源组件及许可证：Qt 6 与 PySide6（LGPLv3）、pdfplumber 与 pdfminer.six（MIT）、"
                           "pypdfium2（Apache-2.0 / BSD-3）、PDFium（BSD-3）、openpyxl（MIT）、matplotlib（PSF 兼容）、"
                           "NumPy（BSD-3）、Pillow（MIT-CMU）、python-docx（MIT）、lxml（BSD-3）、"
-                          "OpenCC（Apache-2.0）、platformdirs（MIT）；"
+                          "OpenCC（Apache-2.0）、platformdirs（MIT）、RapidFuzz（MIT）、datasketch（MIT）、SciPy（BSD-3）；"
                           "OCR 组件 RapidOCR（Apache-2.0）、ONNX Runtime（MIT）、OpenCV（Apache-2.0）；"
                           "随附字体 文泉驿微米黑 WenQuanYi Micro Hei（Apache-2.0 或 GPLv3+ 字体例外）。",
                           QMessageBox.Icon.Information)
