@@ -125,6 +125,26 @@ def same_agency(a: str, b: str) -> bool:
     return bool(m) and m.end() == len(prefix)
 
 
+def by_agency(items, name_of) -> dict[str, list]:
+    """``items`` grouped by agency (``same_agency``: 淮安市洪泽区人民政府 and
+    洪泽区人民政府 are one), each group under the longest name it was printed
+    with; items without a name under 未识别机关."""
+    groups: list[tuple[str, str, list]] = []          # (normalised, shown, items)
+    for item in items:
+        name = name_of(item) or ""
+        norm = normalize_agency(name)
+        i = next((i for i, g in enumerate(groups) if norm and same_agency(g[0], norm)), None) \
+            if norm else next((i for i, g in enumerate(groups) if not g[0]), None)
+        if i is None:
+            groups.append((norm, name or "未识别机关", [item]))
+            continue
+        g_norm, shown, members = groups[i]
+        members.append(item)
+        if len(name) > len(shown):
+            groups[i] = (norm if len(norm) > len(g_norm) else g_norm, name, members)
+    return {shown: members for _, shown, members in groups}
+
+
 def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 

@@ -15,6 +15,9 @@ from .batch import CHECKED, DUPLICATE, UNREADABLE, Season, discover, run_batch
 
 NOT_STARTED, IN_PROGRESS, DONE, SIGNED = "未审核", "审核中", "已完成", "已签字"
 REVIEW_STATUSES = (NOT_STARTED, IN_PROGRESS, DONE, SIGNED)
+# Files that are no report to review: what they are, in the review-status column.
+UNREVIEWABLE, DUPLICATE_FILE = "无法审核", "重复件"
+OTHER_STATUSES = (UNREVIEWABLE, DUPLICATE_FILE)
 DEFAULT_SEASON = "本季审核"
 STATUS_NAMES = {CHECKED: "已检查", UNREADABLE: "无法读取", DUPLICATE: "重复"}
 
@@ -63,7 +66,8 @@ def season_rows(season: Season, rubric, stored: dict[str, tuple[str, str | None]
         st, who = stored.get(os.path.abspath(e.path), (NOT_STARTED, None))
         if e.status != CHECKED:
             note = e.reason if e.status == UNREADABLE else f"与 {e.same_as} 相同"
-            rows.append(Row(e.path, e.status, e.sha256, note=note or "", review_status=st, reviewer=who or ""))
+            what = UNREVIEWABLE if e.status == UNREADABLE else DUPLICATE_FILE
+            rows.append(Row(e.path, e.status, e.sha256, note=note or "", review_status=what, reviewer=""))
             continue
         if st != SIGNED:
             rv = saved_review(e.sha256)

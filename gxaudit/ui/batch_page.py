@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
                                QLabel, QLineEdit, QMenu, QProgressBar, QPushButton, QTableView,
                                QVBoxLayout, QWidget)
 
-from ..core.season import DEFAULT_SEASON, REVIEW_STATUSES, SIGNED, open_season, review_status, set_review_status
+from ..core.season import DEFAULT_SEASON, OTHER_STATUSES, REVIEW_STATUSES, SIGNED, open_season, review_status, set_review_status
 from .batch_model import PATH_ROLE, SeasonFilter, SeasonModel
 
 log = logging.getLogger("gxaudit.ui")
@@ -79,7 +79,7 @@ class BatchPage(QWidget):
         self.filter_edit = QLineEdit(placeholderText="按机关或文件名筛选")
         self.filter_edit.textChanged.connect(self.proxy.set_text)
         self.status_box = QComboBox()
-        self.status_box.addItems(["全部审核状态", *REVIEW_STATUSES])
+        self.status_box.addItems(["全部审核状态", *REVIEW_STATUSES, *OTHER_STATUSES])
         self.status_box.currentIndexChanged.connect(
             lambda i: self.proxy.set_status("" if i == 0 else REVIEW_STATUSES[i - 1]))
         top.addWidget(self.filter_edit)
@@ -191,6 +191,8 @@ class BatchPage(QWidget):
         if not index.isValid():
             return
         path = index.data(PATH_ROLE)
+        if self.model.rows[self.model.row_of(path)].status != "checked":
+            return                       # an unreadable file or a duplicate has nothing to open or mark
         menu = QMenu(self)
         menu.addAction("打开", lambda: self._activated(index))
         for st in REVIEW_STATUSES:

@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gxaudit.core.review import OVERRIDDEN
-from gxaudit.core.season import IN_PROGRESS, NOT_STARTED, SIGNED, Row, open_season
-from gxaudit.ui.batch_model import SeasonFilter, SeasonModel
+from gxaudit.core.season import IN_PROGRESS, NOT_STARTED, SIGNED, UNREVIEWABLE, Row, open_season
+from gxaudit.ui.batch_model import PATH_ROLE, SeasonFilter, SeasonModel
 from gxaudit.ui.main_window import MainWindow
 from tests.conftest import FIXTURES
 from tests.seasonmaker import AGENCIES, html_report
@@ -42,6 +42,13 @@ def test_season_model_passes_qtmodeltester(qtmodeltester, folder):
     proxy.set_text("")
     proxy.set_status(IN_PROGRESS)
     assert proxy.rowCount() == 0
+    # The unreadable file is no report to review: it says so, not 未审核.
+    broken = next(r for r in rows if r.status == "unreadable")
+    assert broken.review_status == UNREVIEWABLE and broken.note
+    proxy.set_status(NOT_STARTED)
+    assert proxy.rowCount() == 5
+    proxy.set_status(UNREVIEWABLE)
+    assert [proxy.index(i, 8).data(PATH_ROLE) for i in range(proxy.rowCount())] == [broken.path]
 
 
 def test_many_rows_model_and_update(qtmodeltester):

@@ -95,12 +95,9 @@ def _table(p: _Pages, heading: str, cols: list[tuple[str, float]], rows: list[li
 
 
 def _agencies(sheet) -> list[list[str]]:
-    per: dict[str, list[int]] = {}
-    for e in sheet.checked:
-        a = per.setdefault(e.agency or "未识别机关", [0, 0, 0])
-        a[0] += 1
-        a[1] += e.count("error")
-        a[2] += e.count("warning")
+    from ..history import by_agency
+    per = {name: [len(es), sum(e.count("error") for e in es), sum(e.count("warning") for e in es)]
+           for name, es in by_agency(sheet.checked, lambda e: e.agency).items()}
     top = sorted(per.items(), key=lambda kv: (-kv[1][1], -kv[1][2], kv[0]))[:TOP]
     return [[name, n, err, warn] for name, (n, err, warn) in top if err or warn]
 

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from ..batch import CHECKED, DUPLICATE, OVERVIEW_NAME, UNREADABLE, CheckedReport, Season
+from ..history import by_agency
 from ..model import SEVERITY_NAMES, ReportError
 from ..rules import RULES
 from ..score import Rubric, Score, ranks, saved_decisions, score_report
@@ -151,9 +152,7 @@ def _counts(ws, sheet: SeasonSheet) -> None:
     put(ws, row, 1, "机关", bold=True, fill=HEADER_FILL)
     for i, t in enumerate(["报告数", "错误", "警告"], 2):
         put(ws, row, i, t, bold=True, fill=HEADER_FILL)
-    agencies: dict[str, list[CheckedReport]] = {}
-    for e in sheet.checked:
-        agencies.setdefault(e.agency or "未识别机关", []).append(e)
+    agencies: dict[str, list[CheckedReport]] = by_agency(sheet.checked, lambda e: e.agency)
     for name, es in sorted(agencies.items(), key=lambda kv: -sum(e.count("error") for e in kv[1])):
         row += 1
         for i, v in enumerate([name, len(es), sum(e.count("error") for e in es),
