@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .model import ERROR, WARNING
 
-RULESET_VERSION = "2026.1"
+RULESET_VERSION = "2026.2"     # 2026.2: F-READ, C-OTHER in reviews
 
 # ---------------------------------------------------------------------------
 # The rule catalogue: id → severity and a Chinese name.  Ids follow domain.md §5.
@@ -38,6 +38,8 @@ RULES: dict[str, RuleInfo] = {r.id: r for r in (
     RuleInfo("F-TEMPLATE", ERROR, "格式版本", "2021年及以后的报告应使用2021年版格式"),
     RuleInfo("F-ROWSET", WARNING, "表格行", "表格各行应与格式一致，无缺行、重复行"),
     RuleInfo("F-BLANK", WARNING, "空白单元格", "统计表中不应留空，无数据应填 0"),
+    RuleInfo("F-READ", WARNING, "两种读法不一致",
+             "PDF 表格单元格的两种独立读法（表格识别与文字层）不一致：可能是读取错误，需对照原文"),
     RuleInfo("F-BLANK-SUM", WARNING, "空白影响核对", "空白单元格使勾稽关系无法判断；给出空白按 0 计时的结果"),
     RuleInfo("F-PLACEHOLDER", WARNING, "占位符", "统计表中以“/”“—”等代替数字"),
     RuleInfo("F-UNREADABLE", WARNING, "无法识读", "单元格内容无法识读为数字，需人工核对原文"),

@@ -27,6 +27,7 @@ from .ingest.workbook import read_review_data
 from .model import Finding, Report, ReportError, SourceInfo
 from .prior import LIBRARY, PriorChoice, resolve_prior
 from .reconstruct import reconstruct
+from .reread import reading_findings
 from .review import Review, ReviewStore
 from .rules import check
 
@@ -163,6 +164,7 @@ def check_path(path: str, prior: PriorArg = None, library=None) -> Checked:
         except LibraryError as exc:                     # a lock taken meanwhile only skips that
             notes.append(f"{exc}本报告未记入报告库。")
     findings = check(opened.report, choice.report)
+    findings += reading_findings(opened.report, findings)   # F-READ: a second reading of a PDF's cells
     if library is not None and opened.review is None:   # C-OTHER: paragraphs of other agencies' reports
         from .narrative.index import library_findings
         findings += library_findings(opened.report, library)
@@ -207,14 +209,18 @@ def _find_prior(review: Review, report: Report, library, notes: list[str]) -> No
         notes.append(choice.note)
 
 
-def _library_findings(review: Review, library) -> None:
-    """C-OTHER in the review as in ``gxaudit check``: paragraphs of other
-    agencies' reports in the library."""
+def _outside_findings(review: Review, library) -> None:
+    """What ``gxaudit check`` adds to the rules, in the review too: F-READ
+    (a second reading of a PDF's cells) and C-OTHER (paragraphs of other
+    agencies' reports in the library)."""
     from .narrative.index import library_findings
-    try:
-        review.set_outside(library_findings(review.base, library))
-    except Exception:  # noqa: BLE001 - the review works without the library
-        log.warning("no library comparison for %s", review.base.source.path, exc_info=True)
+    found = reading_findings(review.base, review.original_findings)
+    if library is not None:
+        try:
+            found += library_findings(review.base, library)
+        except Exception:  # noqa: BLE001 - the review works without the library
+            log.warning("no library comparison for %s", review.base.source.path, exc_info=True)
+    review.set_outside(found)
 
 
 def open_for_review(path: str, *, store: ReviewStore, library=None, progress=None,
@@ -240,7 +246,8 @@ def open_for_review(path: str, *, store: ReviewStore, library=None, progress=Non
                 log.warning("could not record %s in the report library", path, exc_info=True)
             if library.notice:
                 result.notes.append(library.notice)
-            _library_findings(result.review, library)
+        if opened.review is None:
+            _outside_findings(result.review, library)
     finally:
         if owned and library is not None:
             library.close()

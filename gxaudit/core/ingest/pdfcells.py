@@ -1,0 +1,75 @@
+"""A second, independent reading of a text-layer PDF's table cells: the
+characters PDFium finds with their centres inside each cell's box.
+
+The tables are read by pdfplumber (pdfminer's parser and its table finder);
+this reading shares neither the parser nor the grid, only the box.  Where
+the two agree on a cell a finding rests on, the figure is what the PDF
+prints; where they differ, the reading is in doubt, not the report."""
+from __future__ import annotations
+
+import logging
+
+from .pdfium_lock import PDFIUM
+
+log = logging.getLogger("gxaudit.ingest")
+
+# Half a point inside the cell's frame: a glyph centred on the border is
+# nobody's (the first reading flags such a cell anyway).
+INSET = 0.5
+
+BBox = tuple[float, float, float, float]
+
+
+def texts_in_boxes(data: bytes, boxes: dict[str, tuple[int, BBox]]) -> dict[str, str]:
+    """``boxes``: key → (1-based page, (x0, top, x1, bottom) in PDF points,
+    top-down as pdfplumber measures them).  Returns key → the text PDFium
+    finds inside the box (whitespace removed); a key whose page cannot be
+    read is left out."""
+    import pypdfium2 as pdfium
+    by_page: dict[int, list[tuple[str, BBox]]] = {}
+    for key, (page, box) in boxes.items():
+        by_page.setdefault(page, []).append((key, box))
+    out: dict[str, str] = {}
+    with PDFIUM:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            for page_no, items in sorted(by_page.items()):
+                if not 1 <= page_no <= len(pdf):
+                    continue
+                out.update(_page_texts(pdf, page_no, items))
+        except pdfium.PdfiumError:
+            log.info("second reading stopped: a page could not be read", exc_info=True)
+        finally:
+            pdf.close()
+    return out
+
+
+def _page_chars(tp, left: float, top: float) -> list[tuple[float, float, str]]:
+    """Every printed character of a page: (centre x, centre y top-down, char)."""
+    import pypdfium2.raw as pdfium_c
+    chars = []
+    for i in range(tp.count_chars()):
+        if pdfium_c.FPDFText_IsGenerated(tp, i) == 1:
+            continue
+        ch = chr(pdfium_c.FPDFText_GetUnicode(tp, i) or 0x20)
+        if ch.isspace():
+            continue
+        x0, y0, x1, y1 = tp.get_charbox(i)
+        chars.append(((x0 + x1) / 2 - left, top - (y0 + y1) / 2, ch))
+    return chars
+
+
+def _page_texts(pdf, page_no: int, items: list[tuple[str, BBox]]) -> dict[str, str]:
+    """Each box's text: the characters whose centre lies inside it, in the
+    page's order (a glyph that only touches the box belongs to its neighbour)."""
+    page = pdf[page_no - 1]
+    tp = page.get_textpage()
+    try:
+        left, _bottom, _right, top = page.get_bbox()     # the box pdfplumber's top-down y starts from
+        chars = _page_chars(tp, left, top)
+    finally:
+        tp.close()
+        page.close()
+    return {key: "".join(ch for cx, cy, ch in chars
+                         if x0 + INSET <= cx <= x1 - INSET and y0 + INSET <= cy <= y1 - INSET)
+            for key, (x0, y0, x1, y1) in items}
