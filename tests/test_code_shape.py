@@ -36,7 +36,6 @@ DEBT = {
     "core/reconstruct.py:_compute",
     "core/reconstruct.py:split",
     "core/engine.py:_suspects",
-    "core/rules.py:_format_findings",
 }
 
 

@@ -14,16 +14,13 @@ from dataclasses import dataclass
 from . import formats
 from .catalogue import RULES
 from .confidence import doubtful
-from .formats import FORMAT_2019, FORMAT_2021, T3_PART_COLUMNS, T4_PART_COLUMNS
+from .formats import T3_PART_COLUMNS, T4_PART_COLUMNS
 from .model import ERROR, Report
 from .text import fmt_number
 
-PRIOR = "prior:"   # prefix of the prior year's cell keys in cross-year findings
+PRIOR = formats.PRIOR   # prefix of the prior year's cell keys in cross-year findings
 
 LEAVES = "<leaves>"   # expands to the leaf rows of the layout
-_T2_VALID_ROWS = ("regulations", "normative_documents")
-_T2_ITEM_ROWS = ("licensing", "other_services", "punishment", "coercion", "fees")
-
 # Identities as data: (rule, table, along, actual side, expected side).
 #   along="row":    for each row, columns on the actual side = columns on the expected side
 #   along="column": for each column, rows on the actual side = rows on the expected side
@@ -39,15 +36,17 @@ IDENTITIES = (
 # Cross-year identities (domain.md §5.4), as data:
 #   (rule, table, (this year's layout, last year's layout) or None for any, rows or "column",
 #    actual side, expected side) — keys starting with "prior:" are last year's cells.
-CROSS_YEAR = (
+# Y-CARRY holds between any two formats (table 三's carried rows are the same);
+# the others belong to a format (formats.Format.cross_year) and link two
+# reports in it.
+COMMON_CROSS_YEAR = (
     ("Y-CARRY", "t3", None, "column", ("carried_over",), (PRIOR + "carried_forward",)),
-    ("Y-VALID", "t2", (FORMAT_2021, FORMAT_2021), _T2_VALID_ROWS,
-     ("in_force", "repealed"), (PRIOR + "in_force", "issued")),
-    ("Y-PUBTOT", "t2", (FORMAT_2019, FORMAT_2019), _T2_VALID_ROWS,
-     ("total_published",), (PRIOR + "total_published", "new_published")),
-    ("Y-ITEMS", "t2", (FORMAT_2019, FORMAT_2019), _T2_ITEM_ROWS,
-     ("prior_items",), (PRIOR + "prior_items", PRIOR + "change")),
 )
+
+
+def cross_year_links() -> list[tuple]:
+    return list(COMMON_CROSS_YEAR) + [(c.rule, c.table, (f.id, f.id), c.rows, c.actual, c.expected)
+                                      for f in formats.REGISTRY.values() for c in f.cross_year]
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def identities(layouts: formats.Layouts) -> list[Identity]:
 
 def cross_year_identities(layouts: formats.Layouts, prior: formats.Layouts) -> list[Identity]:
     out: list[Identity] = []
-    for rule, table, needs, rows, act, exp in CROSS_YEAR:
+    for rule, table, needs, rows, act, exp in cross_year_links():
         cur_l, pri_l = getattr(layouts, table), getattr(prior, table)
         if needs is not None and (cur_l, pri_l) != needs:
             continue
@@ -273,7 +272,7 @@ def implied_value(cells: dict, key: str, evals: list[Evaluation]) -> int | float
 # ---------------------------------------------------------------------------
 
 def _col_label(table: str, col: str) -> str:
-    return {c.key: c.label for c in formats.layout(table, FORMAT_2021).columns}[col]
+    return {c.key: c.label for c in formats.layout(table, formats.newest().id).columns}[col]
 
 
 def _row_short(report: Report, table: str, row: str) -> str:

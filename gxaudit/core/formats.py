@@ -19,95 +19,14 @@ Cell keys follow ``shared/docs/report-json.md`` exactly:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+
+from .format_types import Block, Column, Row, TableLayout
+from .text import normalize_label
 
 FORMAT_2021 = "2021"
 FORMAT_2019 = "2019"
-FORMATS = (FORMAT_2021, FORMAT_2019)
-
-FORMAT_NAMES = {
-    FORMAT_2021: "2021年版格式（国办公开办函〔2021〕30号）",
-    FORMAT_2019: "2019年版格式（国办公开办函〔2019〕60号）",
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    # Alternative header texts seen in real reports (normalised match).
-    aliases: tuple[str, ...] = ()
-    # "count": integer >= 0; "signed": integer, may be negative (2019 本年增/减);
-    # "amount": decimal >= 0.
-    kind: str = "count"
-    unit: str | None = None
-
-
-@dataclass(frozen=True)
-class Row:
-    key: str
-    label: str
-    # Phrases that identify the row inside a (possibly garbled) label, after
-    # normalisation (see text.normalize_label).  The most specific (longest)
-    # phrase found wins across all rows of a table.
-    phrases: tuple[str, ...] = ()
-    # Labels that identify the row only when the whole label equals them
-    # (short labels such as 其他, 规章), after numbering is stripped.
-    exact: tuple[str, ...] = ()
-    group: str | None = None          # the merged group cell it sits under
-    role: str = "data"                # data · leaf · total
-    short: str = ""                   # short Chinese name for messages
-
-
-@dataclass(frozen=True)
-class Block:
-    """A block of table 二: one 第二十条 item with its own columns."""
-    key: str
-    heading: str
-    columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
-
-
-@dataclass(frozen=True)
-class TableLayout:
-    table: str                        # t2 · t3 · t4
-    layout: str                       # 2021 · 2019
-    title: str
-    blocks: tuple[Block, ...] = ()    # t2 only
-    rows: tuple[Row, ...] = ()        # t3 rows, t4 groups (as rows)
-    columns: tuple[Column, ...] = ()  # t3 / t4 columns
-    header_note: str = ""
-
-    def cell_keys(self) -> list[str]:
-        if self.blocks:
-            return [f"{self.table}.{r.key}.{c.key}" for b in self.blocks
-                    for r in b.rows for c in b.columns]
-        return [f"{self.table}.{r.key}.{c.key}" for r in self.rows for c in self.columns]
-
-    def row_columns(self, row_key: str) -> tuple[Column, ...]:
-        if self.blocks:
-            for b in self.blocks:
-                for r in b.rows:
-                    if r.key == row_key:
-                        return b.columns
-            raise KeyError(row_key)
-        return self.columns
-
-    def all_rows(self) -> tuple[Row, ...]:
-        if self.blocks:
-            return tuple(r for b in self.blocks for r in b.rows)
-        return self.rows
-
-    def row(self, row_key: str) -> Row:
-        for r in self.all_rows():
-            if r.key == row_key:
-                return r
-        raise KeyError(row_key)
-
-    @property
-    def leaves(self) -> tuple[str, ...]:
-        return tuple(r.key for r in self.rows if r.role == "leaf")
 
 
 # --------------------------------------------------------------------------
@@ -299,11 +218,6 @@ T4_2021 = TableLayout(table="t4", layout=FORMAT_2021, title="四、政府信息�
 T4_2019 = TableLayout(table="t4", layout=FORMAT_2019, title="四、政府信息公开行政复议、行政诉讼情况",
                       rows=T4_GROUPS, columns=T4_COLUMNS)
 
-LAYOUTS: dict[tuple[str, str], TableLayout] = {
-    ("t2", FORMAT_2021): T2_2021, ("t2", FORMAT_2019): T2_2019,
-    ("t3", FORMAT_2021): T3_2021, ("t3", FORMAT_2019): T3_2019,
-    ("t4", FORMAT_2021): T4_2021, ("t4", FORMAT_2019): T4_2019,
-}
 TABLES = ("t2", "t3", "t4")
 TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
 
@@ -319,16 +233,148 @@ SECTION_PHRASES = {
 }
 TABLE_TITLE_PHRASES = {"t2": ("表二",), "t3": ("表三",), "t4": ("表四",)}
 
-# Fingerprints that decide the format (domain.md §2), normalised.
-FINGERPRINTS = {
-    FORMAT_2019: ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量",
-                  "其他对外管理服务事项", "第二十条第(九)项", "政府集中采购", "采购项目数量"),
-    FORMAT_2021: ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额"),
-}
+# --------------------------------------------------------------------------
+# The registry: each national format as one Format object.  Detection
+# (reconstruct), the identities and cross-year links (engine) and the
+# format rules (rules.py) loop over it; a new national format is one more
+# ``register(Format(...))`` at the end of this module.
+# --------------------------------------------------------------------------
+
+PRIOR = "prior:"   # prefix of last year's cell keys in cross-year links
+
+
+@dataclass(frozen=True)
+class Inequality:
+    """A check inside one report: along each of ``rows`` of ``table``,
+    sum(actual) ``op`` sum(expected) must hold (``op`` is ">=" or "<=");
+    ``cells`` are the columns the finding lists, ``message`` names the row
+    as {row} and each column's figure by its key."""
+    rule: str
+    table: str
+    rows: tuple[str, ...]
+    actual: tuple[str, ...]
+    op: str
+    expected: tuple[str, ...]
+    cells: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class CrossYear:
+    """A link to last year's report in the same format: along each of
+    ``rows`` (or every column when ``rows == "column"``), the actual side
+    equals the expected side; keys with ``PRIOR`` are last year's."""
+    rule: str
+    table: str
+    rows: tuple[str, ...] | str
+    actual: tuple[str, ...]
+    expected: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LayoutNote:
+    """A table read in ``other``'s layout inside a report of this format."""
+    table: str
+    other: str
+    key_prefix: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Format:
+    id: str
+    name: str                           # 2021年版格式（国办公开办函〔2021〕30号）
+    short: str                          # 2021年版
+    document: str                       # （国办公开办函〔2021〕30号）
+    first_year: int                     # the first report year it is for (it ends where a newer one starts)
+    layouts: dict                       # table -> TableLayout
+    fingerprints: tuple[str, ...]       # phrases of table 二 that only this format has
+    t3_marks: tuple[str, ...]           # phrases of table 三 that show its layout
+    t3_note: str                        # what those marks mean, for the record
+    inequalities: tuple[Inequality, ...] = ()
+    cross_year: tuple[CrossYear, ...] = ()
+    layout_notes: tuple[LayoutNote, ...] = ()
+    amount_cell: str | None = None      # a cell kept in 万元 (T2-UNIT)
+    fee_statement: bool = False         # part 六 must state the 信息处理费 (F-FEE)
+    extra: dict = field(default_factory=dict)
+
+
+REGISTRY: dict[str, Format] = {}        # newest first
+FORMATS: tuple[str, ...] = ()
+FORMAT_NAMES: dict[str, str] = {}
+LAYOUTS: dict[tuple[str, str], TableLayout] = {}
+FINGERPRINTS: dict[str, tuple[str, ...]] = {}
+
+
+def register(fmt: Format) -> None:
+    """Add a national format (or replace one with the same id)."""
+    REGISTRY[fmt.id] = fmt
+    _rebuild()
+
+
+def unregister(fmt_id: str) -> None:
+    REGISTRY.pop(fmt_id, None)
+    _rebuild()
+
+
+def _rebuild() -> None:
+    global FORMATS
+    ordered = sorted(REGISTRY.values(), key=lambda f: -f.first_year)
+    REGISTRY.clear()
+    REGISTRY.update((f.id, f) for f in ordered)
+    FORMATS = tuple(REGISTRY)
+    for table, target in ((FORMAT_NAMES, "name"), (FINGERPRINTS, "fingerprints")):
+        table.clear()
+        table.update((f.id, getattr(f, target)) for f in ordered)
+    LAYOUTS.clear()
+    LAYOUTS.update(((t, f.id), lay) for f in ordered for t, lay in f.layouts.items())
+    if "cell_specs" in globals():
+        cell_specs.cache_clear()
+
+
+def by_id(fmt_id: str | None) -> Format | None:
+    return REGISTRY.get(fmt_id or "")
+
+
+def newest() -> Format:
+    return next(iter(REGISTRY.values()))
+
+
+def last_year(fmt: Format) -> int | None:
+    """The last report year ``fmt`` is for: the year before a newer format starts."""
+    later = [f.first_year for f in REGISTRY.values() if f.first_year > fmt.first_year]
+    return min(later) - 1 if later else None
+
+
+def for_year(year: int) -> Format:
+    """The format a report on ``year`` must use (the oldest for earlier years)."""
+    for f in REGISTRY.values():
+        if f.first_year <= year:
+            return f
+    return list(REGISTRY.values())[-1]
 
 
 def layout(table: str, fmt: str) -> TableLayout:
     return LAYOUTS[(table, fmt)]
+
+
+def detect(t2_text: str, t3_text: str, year_hint: int | None) -> tuple["Layouts", str, dict]:
+    """Which format a report uses, from its normalised 表二 and 表三 texts
+    (domain.md §2): the format most of whose 表二 phrases appear (the newer
+    on a tie), 表三's （六） rows, else the report's year; with the phrases
+    found, for the record."""
+    fp: dict[str, list[str]] = {f.id: [p for p in f.fingerprints if normalize_label(p) in t2_text]
+                                for f in REGISTRY.values()}
+    best = max(REGISTRY.values(), key=lambda f: (len(fp[f.id]), f.first_year))
+    t2 = best.id if fp[best.id] else None
+    t3 = next((f for f in REGISTRY.values() if any(normalize_label(p) in t3_text for p in f.t3_marks)), None)
+    if t3 is not None:
+        fp.setdefault("t3", []).append(t3.t3_note)
+    t3 = t3.id if t3 is not None else None
+    by_year = for_year(year_hint).id if year_hint is not None else None
+    template = t2 or t3 or (by_year or "unknown")
+    default = template if template != "unknown" else newest().id
+    return Layouts(t2=t2 or default, t3=t3 or default, t4=default), template, fp
 
 
 @dataclass(frozen=True)
@@ -366,7 +412,7 @@ def cell_specs(table: str, fmt: str) -> dict[str, CellSpec]:
 def spec_for(key: str) -> CellSpec | None:
     """The spec of a cell key in whichever layout defines it."""
     table = key.split(".", 1)[0]
-    for fmt in FORMATS:
+    for fmt in REGISTRY:
         if (table, fmt) in LAYOUTS:
             s = cell_specs(table, fmt).get(key)
             if s is not None:
@@ -397,3 +443,39 @@ class Layouts:
 def layouts_for(fmt: str) -> Layouts:
     return Layouts(fmt, fmt, fmt)
 
+
+# --------------------------------------------------------------------------
+# The two national formats (domain.md §2–§5)
+# --------------------------------------------------------------------------
+
+_T2_VALID_ROWS = ("regulations", "normative_documents")
+_T2_ITEM_ROWS = ("licensing", "other_services", "punishment", "coercion", "fees")
+
+register(Format(
+    FORMAT_2021, "2021年版格式（国办公开办函〔2021〕30号）", "2021年版", "（国办公开办函〔2021〕30号）", 2021,
+    layouts={"t2": T2_2021, "t3": T3_2021, "t4": T4_2021},
+    fingerprints=("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额"),
+    t3_marks=("逾期不补正", "收费通知", "缴纳费用"), t3_note="（六）其他处理分三项",
+    inequalities=(Inequality("T2-VALID", "t2", _T2_VALID_ROWS, ("in_force", "repealed"), ">=", ("issued",),
+                             ("issued", "repealed", "in_force"),
+                             "{row}：现行有效件数 {in_force} 加本年废止件数 {repealed} 小于本年制发件数 {issued}"),),
+    cross_year=(CrossYear("Y-VALID", "t2", _T2_VALID_ROWS, ("in_force", "repealed"), (PRIOR + "in_force", "issued")),),
+    layout_notes=(LayoutNote("t3", FORMAT_2019, "t3.other.",
+                             "表三（六）其他处理只有一行，2021年版格式应分列 1. 逾期不补正、"
+                             "2. 逾期未缴纳费用、3. 其他 三项"),),
+    amount_cell="t2.fees.amount", fee_statement=True))
+
+register(Format(
+    FORMAT_2019, "2019年版格式（国办公开办函〔2019〕60号）", "2019年版", "（国办公开办函〔2019〕60号）", 2019,
+    layouts={"t2": T2_2019, "t3": T3_2019, "t4": T4_2019},
+    fingerprints=("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量",
+                  "其他对外管理服务事项", "第二十条第(九)项", "政府集中采购", "采购项目数量"),
+    t3_marks=("其他处理",), t3_note="（六）其他处理为单行",
+    inequalities=(Inequality("T2-PUB", "t2", _T2_VALID_ROWS, ("new_published",), "<=", ("total_published",),
+                             ("new_published", "total_published"),
+                             "{row}：本年新公开数量 {new_published} 大于对外公开总数量 {total_published}"),),
+    cross_year=(CrossYear("Y-PUBTOT", "t2", _T2_VALID_ROWS, ("total_published",),
+                          (PRIOR + "total_published", "new_published")),
+                CrossYear("Y-ITEMS", "t2", _T2_ITEM_ROWS, ("prior_items",),
+                          (PRIOR + "prior_items", PRIOR + "change"))),
+    layout_notes=(LayoutNote("t3", FORMAT_2021, "t3.other_", "表三（六）其他处理分列三项，与2019年版格式不一致"),)))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from . import formats, metadata, narrative
 from .confidence import too_low
 from .document import Document, Row, Span
-from .formats import FORMAT_2019, FORMAT_2021, Layouts, TableLayout
+from .formats import Layouts, TableLayout
 from .model import (BLANK, OK, PLACEHOLDER, UNREADABLE, Cell, Report, ReportError,
                     SourceInfo)
 from .text import (looks_like_value, normalize_label, parse_value, split_trailing_values,
@@ -240,32 +240,10 @@ def match_row(label: str, rows: tuple[formats.Row, ...]) -> formats.Row | None:
 
 
 def _detect_layouts(section_text: dict[str, str], year_hint: int | None) -> tuple[Layouts, str, dict]:
-    fp: dict[str, list[str]] = {}
     # Without a 二 heading (an excerpt, a page cut out of a report), the text
     # before the first heading is where table 二 would stand.
     t2_text = section_text.get("t2") or section_text.get("s0", "")
-    for fmt, phrases in formats.FINGERPRINTS.items():
-        fp[fmt] = [p for p in phrases if normalize_label(p) in t2_text]
-    if len(fp[FORMAT_2019]) > len(fp[FORMAT_2021]):
-        t2 = FORMAT_2019
-    elif fp[FORMAT_2021]:
-        t2 = FORMAT_2021
-    else:
-        t2 = None
-    t3_text = section_text.get("t3", "")
-    if any(normalize_label(p) in t3_text for p in ("逾期不补正", "收费通知", "缴纳费用")):
-        t3 = FORMAT_2021
-        fp.setdefault("t3", []).append("（六）其他处理分三项")
-    elif "其他处理" in t3_text:
-        t3 = FORMAT_2019
-        fp.setdefault("t3", []).append("（六）其他处理为单行")
-    else:
-        t3 = None
-    by_year = FORMAT_2019 if (year_hint is not None and year_hint <= 2020) else FORMAT_2021
-    template = t2 or t3 or (by_year if year_hint else "unknown")
-    default = template if template != "unknown" else FORMAT_2021
-    lay = Layouts(t2=t2 or default, t3=t3 or default, t4=default)
-    return lay, template, fp
+    return formats.detect(t2_text, section_text.get("t3", ""), year_hint)
 
 
 def _assign(vr: _ValueRow, ncols: int) -> tuple[list[Span] | None, str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from .formats import FORMATS
+from . import formats
 from .model import BLANK, EDITED, OK, PLACEHOLDER, UNREADABLE, ReportError
 from .text import printable
 
@@ -114,7 +114,7 @@ def _check_container(value, spec: tuple, where: str) -> None:
             _check(value, spec[1], where)
     elif kind == "layouts":
         if not isinstance(value, dict) or not all(
-                k in ("t2", "t3", "t4") and v in FORMATS for k, v in value.items()):
+                k in ("t2", "t3", "t4") and v in formats.REGISTRY for k, v in value.items()):
             _fail(where)
     elif kind == "map":
         if not isinstance(value, dict):

@@ -21,12 +21,11 @@ from dataclasses import dataclass
 
 from . import formats, narrative
 from .confidence import doubtful
-from .formats import FORMAT_2019, FORMAT_2021
 from .model import (EDITED, ENCODING_NOTE, ERROR, INFO, PLACEHOLDER, UNREADABLE, WARNING,
                     Finding, Report)
 from .blanks import blank_findings
 from .catalogue import (RULESET_VERSION, RuleInfo, RULES)
-from .engine import (PRIOR, LEAVES, _T2_VALID_ROWS, _T2_ITEM_ROWS, IDENTITIES, CROSS_YEAR, Identity, identities, cross_year_identities, CellView, HOLDS, FAILS, UNDETERMINED, Evaluation, _num, evaluate, _eq, _clean, _solve, _suspects, implied_value, _col_label, _row_short, _identity_message, _cross_t2_message)  # noqa: F401 - the engine's names stay importable from rules
+from .engine import (PRIOR, LEAVES, IDENTITIES, COMMON_CROSS_YEAR, cross_year_links, Identity, identities, cross_year_identities, CellView, HOLDS, FAILS, UNDETERMINED, Evaluation, _num, evaluate, _eq, _clean, _solve, _suspects, implied_value, _col_label, _row_short, _identity_message, _cross_t2_message)  # noqa: F401 - the engine's names stay importable from rules
 from .text import fmt_number
 
 # ---------------------------------------------------------------------------
@@ -118,62 +117,66 @@ def _nn_findings(report: Report) -> list[Finding]:
 
 @rule("T2-VALID", "T2-PUB", "T2-UNIT")
 def _t2_findings(report: Report) -> list[Finding]:
-    out = []
-    cells = report.cells
-    if report.layouts.t2 == FORMAT_2021:
-        for row in ("regulations", "normative_documents"):
-            keys = [f"t2.{row}.{c}" for c in ("issued", "repealed", "in_force")]
-            vals = [report.value(k) for k in keys]
-            if None in vals:
-                continue
-            issued, repealed, in_force = vals
-            if in_force + repealed < issued:
-                name = _row_short(report, "t2", row)
-                out.append(Finding("T2-VALID", WARNING, keys,
-                                   f"{name}：现行有效件数 {fmt_number(in_force)} 加本年废止件数 "
-                                   f"{fmt_number(repealed)} 小于本年制发件数 {fmt_number(issued)}",
-                                   expected=_clean(issued), actual=_clean(in_force + repealed)))
-    else:
-        for row in ("regulations", "normative_documents"):
-            k_new, k_tot = f"t2.{row}.new_published", f"t2.{row}.total_published"
-            new, tot = report.value(k_new), report.value(k_tot)
-            if new is not None and tot is not None and new > tot:
-                name = _row_short(report, "t2", row)
-                out.append(Finding("T2-PUB", WARNING, [k_new, k_tot],
-                                   f"{name}：本年新公开数量 {fmt_number(new)} 大于对外公开总数量 {fmt_number(tot)}",
-                                   expected=_clean(tot), actual=_clean(new)))
-    fee_key = "t2.fees.amount"
-    fee = cells.get(fee_key)
-    if fee is not None and fee.known and fee.unit in ("元",) and report.layouts.t2 == FORMAT_2021:
-        out.append(Finding("T2-UNIT", WARNING, [fee_key],
+    """The format's inequalities inside table 二, and its amount in 万元."""
+    fmt = formats.by_id(report.layouts.t2)
+    if fmt is None:
+        return []
+    out = [f for ineq in fmt.inequalities for row in ineq.rows
+           if (f := _inequality(report, ineq, row)) is not None]
+    fee = report.cells.get(fmt.amount_cell or "")
+    if fee is not None and fee.known and fee.unit in ("元",):
+        out.append(Finding("T2-UNIT", WARNING, [fee.key],
                            f"行政事业性收费金额填为“{fee.raw}”，单位应为万元",
-                           actual=fee.value, suspect=fee_key, suggested=_clean(fee.value / 10000)))
+                           actual=fee.value, suspect=fee.key, suggested=_clean(fee.value / 10000)))
     return out
+
+
+def _inequality(report: Report, ineq: formats.Inequality, row: str) -> Finding | None:
+    cols = dict.fromkeys(ineq.cells + ineq.actual + ineq.expected)
+    vals = {c: report.value(f"{ineq.table}.{row}.{c}") for c in cols}
+    if None in vals.values():
+        return None
+    act, exp = sum(vals[c] for c in ineq.actual), sum(vals[c] for c in ineq.expected)
+    if (act >= exp) if ineq.op == ">=" else (act <= exp):
+        return None
+    text = ineq.message.format(row=_row_short(report, ineq.table, row),
+                               **{c: fmt_number(v) for c, v in vals.items()})
+    return Finding(ineq.rule, WARNING, [f"{ineq.table}.{row}.{c}" for c in ineq.cells], text,
+                   expected=_clean(exp), actual=_clean(act))
 
 
 @rule("F-TEMPLATE", "F-ROWSET")
 def _format_findings(report: Report) -> list[Finding]:
+    out = _template_findings(report)
+    fmt, y = formats.by_id(report.template), report.year
+    for note in (fmt.layout_notes if fmt else ()):
+        if getattr(report.layouts, note.table) == note.other:
+            keys = [k for k in report.cells if k.startswith(note.key_prefix)]
+            out.append(Finding("F-ROWSET", WARNING if (y is None or y >= fmt.first_year) else INFO, keys,
+                               note.message))
+    return out + _rowset_findings(report)
+
+
+def _template_findings(report: Report) -> list[Finding]:
+    """F-TEMPLATE: the format the report's year calls for, against the one it uses."""
+    y, fmt = report.year, formats.by_id(report.template)
+    if report.template == "unknown":
+        return [Finding("F-TEMPLATE", WARNING, [], "无法判断报告所用的格式版本")]
+    if fmt is None or y is None or (want := formats.for_year(y)).id == fmt.id:
+        return []
+    t2_keys = [k for k in report.cells if k.startswith("t2.")]
+    last = formats.last_year(fmt)
+    if last is not None and y > last:          # a format outdated by the report's year
+        return [Finding("F-TEMPLATE", ERROR, t2_keys,
+                        f"{y}年度报告使用了旧版（{fmt.short}）格式，应使用{want.short}格式{want.document}",
+                        detail={"fingerprints": report.fingerprints.get(fmt.id, [])})]
+    return [Finding("F-TEMPLATE", WARNING, t2_keys, f"{y}年度报告应使用{want.short}格式，却使用了{fmt.short}格式")]
+
+
+def _rowset_findings(report: Report) -> list[Finding]:
+    """F-ROWSET: rows missing from a table, and rows read twice."""
     out = []
-    y = report.year
     all_keys = list(report.cells)
-    if report.template == FORMAT_2019 and y is not None and y >= 2021:
-        out.append(Finding("F-TEMPLATE", ERROR, [k for k in all_keys if k.startswith("t2.")],
-                           f"{y}年度报告使用了旧版（2019年版）格式，应使用2021年版格式"
-                           f"（国办公开办函〔2021〕30号）",
-                           detail={"fingerprints": report.fingerprints.get(FORMAT_2019, [])}))
-    elif report.template == FORMAT_2021 and y is not None and y <= 2020:
-        out.append(Finding("F-TEMPLATE", WARNING, [k for k in all_keys if k.startswith("t2.")],
-                           f"{y}年度报告应使用2019年版格式，却使用了2021年版格式"))
-    elif report.template == "unknown":
-        out.append(Finding("F-TEMPLATE", WARNING, [], "无法判断报告所用的格式版本"))
-    if report.template == FORMAT_2021 and report.layouts.t3 == FORMAT_2019:
-        keys = [k for k in all_keys if k.startswith("t3.other.")]
-        out.append(Finding("F-ROWSET", WARNING if (y is None or y >= 2021) else INFO, keys,
-                           "表三（六）其他处理只有一行，2021年版格式应分列 1. 逾期不补正、"
-                           "2. 逾期未缴纳费用、3. 其他 三项"))
-    elif report.template == FORMAT_2019 and report.layouts.t3 == FORMAT_2021:
-        keys = [k for k in all_keys if k.startswith("t3.other_")]
-        out.append(Finding("F-ROWSET", WARNING, keys, "表三（六）其他处理分列三项，与2019年版格式不一致"))
     missing_by_table: dict[str, list[str]] = {}
     for rid in report.missing_rows:
         missing_by_table.setdefault(rid.split(".")[0], []).append(rid)
@@ -294,7 +297,8 @@ def _reading_findings(report: Report) -> list[Finding]:
 
 @rule("F-FEE")
 def _fee_findings(report: Report) -> list[Finding]:
-    if report.template != FORMAT_2021 or report.year is None or report.year < 2021:
+    fmt = formats.by_id(report.template)
+    if fmt is None or not fmt.fee_statement or report.year is None or report.year < fmt.first_year:
         return []
     s6 = report.sections.get("s6", "")
     if any(w in s6 for w in ("处理费", "收费", "信息处理", "處理費")):
