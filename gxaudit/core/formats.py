@@ -365,12 +365,15 @@ def detect(t2_text: str, t3_text: str, year_hint: int | None) -> tuple["Layouts"
     found, for the record."""
     fp: dict[str, list[str]] = {f.id: [p for p in f.fingerprints if normalize_label(p) in t2_text]
                                 for f in REGISTRY.values()}
-    best = max(REGISTRY.values(), key=lambda f: (len(fp[f.id]), f.first_year))
+    # Most phrases found; on a tie the format the text fits more completely.
+    best = max(REGISTRY.values(), key=lambda f: (len(fp[f.id]), len(fp[f.id]) / len(f.fingerprints)))
     t2 = best.id if fp[best.id] else None
-    t3 = next((f for f in REGISTRY.values() if any(normalize_label(p) in t3_text for p in f.t3_marks)), None)
-    if t3 is not None:
-        fp.setdefault("t3", []).append(t3.t3_note)
-    t3 = t3.id if t3 is not None else None
+    marked = next((f for f in REGISTRY.values() if any(normalize_label(p) in t3_text for p in f.t3_marks)), None)
+    t3 = None
+    if marked is not None:
+        fp.setdefault("t3", []).append(marked.t3_note)
+        # A layout several formats share is read as the report's own format's.
+        t3 = t2 if t2 and REGISTRY[t2].layouts["t3"].rows == marked.layouts["t3"].rows else marked.id
     by_year = for_year(year_hint).id if year_hint is not None else None
     template = t2 or t3 or (by_year or "unknown")
     default = template if template != "unknown" else newest().id
