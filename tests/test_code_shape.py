@@ -32,9 +32,6 @@ DEBT = {
     "core/ingest/docx.py:table",
     "core/ingest/html.py:table",
     "core/metadata.py:extract",
-    "core/reconstruct.py:reconstruct",
-    "core/reconstruct.py:_compute",
-    "core/reconstruct.py:split",
     "core/engine.py:_suspects",
 }
 

@@ -18,16 +18,14 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from . import formats, metadata, narrative
+from .columns import _ColumnMap, _ValueRow, match_row
 from .confidence import too_low
 from .document import Document, Row, Span
 from .formats import Layouts, TableLayout
-from .model import (BLANK, OK, PLACEHOLDER, UNREADABLE, Cell, Report, ReportError,
-                    SourceInfo)
-from .text import (looks_like_value, normalize_label, parse_value, split_trailing_values,
-                   strip_numbering)
+from .model import BLANK, UNREADABLE, Cell, Report, ReportError, SourceInfo
+from .text import looks_like_value, normalize_label, parse_value, split_trailing_values
 
 log = logging.getLogger("gxaudit.reconstruct")
 
@@ -36,16 +34,6 @@ _HEADING = re.compile(r"^(?:#+)?[一二三四五六七八九十]+[、.,]")
 # for trailing digits restarts at every digit of a long run (quadratic).
 _GLUED_DIGITS = re.compile(r"\d{2,}")
 _LABEL_BUFFER_LINES = 2
-
-
-@dataclass
-class _ValueRow:
-    row: Row
-    label: str                 # normalised label text of this row
-    label_spans: list[Span]
-    values: list[Span]         # value cells in source order (grid rows keep blanks)
-    tokens_only: bool = False  # values came from splitting a line on white space
-    blank_only: bool = False   # a grid row whose value cells are all blank
 
 
 def section_of(norm: str) -> str | None:
@@ -99,144 +87,6 @@ def _fit_blank(vr: _ValueRow, lay: TableLayout) -> _ValueRow | None:
     if target is None or len(vr.values) != len(lay.row_columns(target.key)):
         return None
     return vr
-
-
-class _ColumnMap:
-    """Where each column of a table stands in its grid rows, read from the
-    header rows' text against the column aliases of formats.py.
-
-    With it, values are taken by POSITION: a blank cell stays blank in its own
-    column, a label cell left empty does not shift the values, and an extra
-    column the template does not have (a 法人小计) is ignored.  Table 四's
-    columns repeat under three group headers (行政复议 / 未经复议直接起诉 /
-    复议后起诉); a column header belongs to the group whose header cell (with
-    its merged continuation) stands above it.  The map carries over to the
-    continuation of the table after a page break (same grid width, or, when
-    the widths differ, the same x positions).  When the header does not name
-    every column once, there is no map and rows are split as before.
-    """
-
-    def __init__(self, lay: TableLayout):
-        self.lay = lay
-        self.grouped = lay.table == "t4"      # table 四: its rows are column groups
-        self.block: list[Row] = []
-        self.closed = False
-        self.index: list[int] | None = None  # physical cell index per value column
-        self.width = 0
-        self.xs: list[tuple[float, float]] | None = None
-        self._col_names = {normalize_label(a): c.key for c in lay.columns
-                           for a in (c.label,) + c.aliases}
-        self._group_names = {normalize_label(p): g.key for g in lay.rows
-                             for p in (g.label,) + g.phrases} if self.grouped else {}
-
-    def feed_header(self, row: Row) -> bool:
-        """Take a header row (names a column or group, holds no number)."""
-        texts = [normalize_label(c.text) for c in row.cells]
-        if any(t and parse_value(c.text).status == OK for t, c in zip(texts, row.cells)) or \
-                not any(t in self._col_names or t in self._group_names for t in texts if t):
-            self.closed = bool(self.block)
-            return False
-        if self.closed:
-            self.block, self.closed = [], False
-        self.block.append(row)
-        self._compute()
-        return True
-
-    def _compute(self) -> None:
-        width = len(self.block[0].cells)
-        if any(len(r.cells) != width for r in self.block):
-            return
-        groups: dict[int, str] = {}           # physical index -> group key
-        found: dict[tuple[str, str], set[int]] = {}
-        for r in self.block:
-            texts = [normalize_label(c.text) for c in r.cells]
-            for i, t in enumerate(texts):
-                g = self._group_names.get(t)
-                if g is not None and not r.cells[i].merged:
-                    j = i + 1
-                    while j < width and r.cells[j].merged:
-                        j += 1
-                    for k in range(i, j):
-                        groups[k] = g
-        for r in self.block:
-            for i, c in enumerate(r.cells):
-                col = self._col_names.get(normalize_label(c.text)) if not c.merged else None
-                if col is None:
-                    continue
-                g = groups.get(i, "") if self.grouped else ""
-                found.setdefault((g, col), set()).add(i)
-        order = [(g.key, c.key) for g in self.lay.rows for c in self.lay.columns] \
-            if self.grouped else [("", c.key) for c in self.lay.columns]
-        if any(len(found.get(k, ())) != 1 for k in order):
-            return
-        index = [next(iter(found[k])) for k in order]
-        if len(set(index)) != len(index):
-            return
-        self.index, self.width = index, width
-        boxes = []
-        for i in index:
-            box = next((r.cells[i].bbox for r in reversed(self.block)
-                        if r.cells[i].bbox and not r.cells[i].merged), None)
-            boxes.append((box[0], box[2]) if box else None)
-        self.xs = boxes if all(boxes) else None
-
-    def split(self, row: Row) -> _ValueRow | None:
-        """The row's label and its values by position, or None to split it as before."""
-        if self.index is None:
-            return None
-        cells = row.cells
-        if len(cells) == self.width:
-            picks = [cells[i] for i in self.index]
-            first = min(self.index)
-            label_spans = [c for c in cells[:first] if not c.merged and c.text.strip()]
-        elif self.xs and all(c.bbox for c in cells if not c.merged):
-            live = [c for c in cells if not c.merged]
-            picks = []
-            for x0, x1 in self.xs:
-                inside = [c for c in live if x0 - 1 <= (c.bbox[0] + c.bbox[2]) / 2 <= x1 + 1]
-                if len(inside) != 1:
-                    return None
-                picks.append(inside[0])
-            left = min(x0 for x0, _ in self.xs)
-            label_spans = [c for c in live if c.bbox[2] <= left + 1 and c.text.strip()]
-        else:
-            return None
-        if any(p.merged for p in picks) or len({id(p) for p in picks}) != len(picks):
-            return None
-        statuses = [parse_value(p.text).status for p in picks]
-        if UNREADABLE in statuses and OK not in statuses:
-            return None                       # words, not values: a header or note row
-        label = normalize_label("".join(c.text for c in label_spans))
-        if all(s == BLANK for s in statuses) and (
-                not label or match_row(label, self.lay.all_rows()) is None):
-            return None
-        self.closed = bool(self.block)
-        return _ValueRow(row, label, label_spans, picks)
-
-
-def match_row(label: str, rows: tuple[formats.Row, ...]) -> formats.Row | None:
-    """The template row a normalised label names: the longest phrase found in
-    it, or an exact short label; None when nothing or two rows tie."""
-    if not label:
-        return None
-    bare = strip_numbering(label)
-    best: list[tuple[int, formats.Row]] = []
-    for r in rows:
-        score = 0
-        for p in r.phrases:
-            if normalize_label(p) in label:
-                score = max(score, 100 + len(p))
-        for e in r.exact:
-            if bare == normalize_label(e) or label == normalize_label(e):
-                score = max(score, 200 + len(e))
-        if score:
-            best.append((score, r))
-    if not best:
-        return None
-    best.sort(key=lambda x: -x[0])
-    if len(best) > 1 and best[0][0] == best[1][0]:
-        return None
-    return best[0][1]
 
 
 def _detect_layouts(section_text: dict[str, str], year_hint: int | None) -> tuple[Layouts, str, dict]:
@@ -337,9 +187,8 @@ class _Builder:
         self.report.reading_notes.append(f"{row.short or row.label}：{why}（{digits}）")
 
 
-def reconstruct(doc: Document) -> Report:
-    # Pass 1: sections and their text.
-    norms = [normalize_label(r.text) for r in doc.rows]
+def _sections(doc: Document, norms: list[str]) -> tuple[list[str | None], dict[str, list[str]], dict[str, list[str]]]:
+    """Pass 1: the section of every row, and each section's text (normalised and raw)."""
     sections: list[str | None] = []
     current: str | None = None
     section_text: dict[str, list[str]] = {}
@@ -352,74 +201,75 @@ def reconstruct(doc: Document) -> Report:
         key = current or "s0"
         section_text.setdefault(key, []).append(n)
         raw_text.setdefault(key, []).append("".join(c.text for c in r.cells))
-    joined = {k: "\n".join(v) for k, v in section_text.items()}
+    return sections, section_text, raw_text
 
-    meta = metadata.extract(doc, {k: "\n".join(v) for k, v in raw_text.items()})
-    lay, template, fp = _detect_layouts(joined, meta.year)
 
-    report = Report(
-        source=SourceInfo(path=doc.path, format=doc.kind, pages=doc.pages, sha256=doc.sha256),
-        agency=meta.agency, year=meta.year, template=template, published=meta.published,
-        layouts=lay, title_year=meta.title_year, period_year=meta.period_year,
-        sections={k: "\n".join(v) for k, v in raw_text.items()}, fingerprints=fp,
-        reading_notes=list(doc.notes),
-    )
-    builder = _Builder(report)
+class _RowReader:
+    """Pass 2: each row of a table section placed in its template row; the
+    label lines just before a value row (a label wrapped above its numbers)
+    kept in a short buffer."""
 
-    # Pass 2: value rows.
-    buffer: list[str] = []
-    prev_sec: str | None = None
-    colmaps: dict[str, _ColumnMap] = {}
-    headless_t2 = "t2" not in joined
-    for r, n, sec in zip(doc.rows, norms, sections):
-        if sec != prev_sec:
-            buffer = []
-            prev_sec = sec
-        if sec not in formats.TABLES:
-            if sec is None and headless_t2:
-                _place_headless_t2(builder, lay.of("t2"), r)
-            continue
-        table_lay = lay.of(sec)
+    def __init__(self, builder: _Builder, lay: Layouts, headless_t2: bool):
+        self.builder, self.lay, self.headless_t2 = builder, lay, headless_t2
+        self.buffer: list[str] = []
+        self.colmaps: dict[str, _ColumnMap] = {}
+
+    def value_row(self, r: Row, table_lay: TableLayout, sec: str) -> _ValueRow | None:
         vr = None
         if r.grid and table_lay.columns:
-            cmap = colmaps.setdefault(sec, _ColumnMap(table_lay))
+            cmap = self.colmaps.setdefault(sec, _ColumnMap(table_lay))
             if not cmap.feed_header(r):
                 vr = cmap.split(r)
         if vr is None:
             vr = _split_row(r)
             if vr is not None and vr.blank_only:
                 vr = _fit_blank(vr, table_lay)
+        return vr
+
+    def read(self, r: Row, n: str, sec: str | None) -> None:
+        if sec not in formats.TABLES:
+            if sec is None and self.headless_t2:
+                _place_headless_t2(self.builder, self.lay.of("t2"), r)
+            return
+        table_lay = self.lay.of(sec)
+        vr = self.value_row(r, table_lay, sec)
         if vr is None:
             glued = _glued(n, table_lay) if r.is_line else None
             if glued is not None:
-                builder.place_glued(table_lay, glued[0], r.cells[0], glued[1])
-                buffer = []
-                continue
-            if n:
-                buffer = (buffer + [n])[-_LABEL_BUFFER_LINES:]
-            continue
-        context = "".join(buffer)
+                self.builder.place_glued(table_lay, glued[0], r.cells[0], glued[1])
+                self.buffer = []
+            elif n:
+                self.buffer = (self.buffer + [n])[-_LABEL_BUFFER_LINES:]
+            return
+        if self.place(r, vr, table_lay, sec):
+            self.buffer = []
+
+    def place(self, r: Row, vr: _ValueRow, table_lay: TableLayout, sec: str) -> bool:
+        """Place a value row; True when it was placed (the label buffer is spent)."""
+        report = self.builder.report
+        context = "".join(self.buffer)
         if sec == "t4":
-            if builder.place_t4(table_lay, vr, context):
-                buffer = []
-            else:
-                report.reading_notes.append(f"表四中有一行无法对应：{r.text[:40]}")
-            continue
+            if self.builder.place_t4(table_lay, vr, context):
+                return True
+            report.reading_notes.append(f"表四中有一行无法对应：{r.text[:40]}")
+            return False
         rows = table_lay.all_rows()
         target = match_row(vr.label, rows)
-        if target is None and buffer:
+        if target is None and self.buffer:
             target = match_row(context + vr.label, rows)
         if target is None:
             if vr.label or context:
                 report.reading_notes.append(
                     f"{formats.TABLE_NAMES[sec]}中有一行无法对应到格式中的任何一行："
                     f"{(context + vr.label)[:40]}")
-            continue
-        builder.place(table_lay, target, vr)
-        buffer = []
+            return False
+        self.builder.place(table_lay, target, vr)
+        return True
 
-    # Every cell of the template, read or not.
-    found_rows = set(builder.filled)
+
+def _complete(report: Report, found_rows: set[str], lay: Layouts) -> None:
+    """Every cell of the template, read or not, in template order; refuse what
+    is no report (no table found, or a blank template)."""
     for t in lay.tables():
         for row in t.all_rows():
             rid = f"{t.table}.{row.key}"
@@ -435,10 +285,31 @@ def reconstruct(doc: Document) -> Report:
         # Every cell found is empty: a blank template, not a report; there is
         # nothing to check.
         raise ReportError("统计表中一个数字也没有填写，像是空白的报告模板，无法审核。")
-    # Keep the cells in template order.
-    order = lay.cell_keys()
-    report.cells = {k: report.cells[k] for k in order}
-    log.debug("reconstructed %s: %d rows found, %d missing", doc.path, len(found_rows),
+    report.cells = {k: report.cells[k] for k in lay.cell_keys()}
+
+
+def reconstruct(doc: Document) -> Report:
+    norms = [normalize_label(r.text) for r in doc.rows]
+    sections, section_text, raw_text = _sections(doc, norms)
+    joined = {k: "\n".join(v) for k, v in section_text.items()}
+    raw = {k: "\n".join(v) for k, v in raw_text.items()}
+    meta = metadata.extract(doc, raw)
+    lay, template, fp = _detect_layouts(joined, meta.year)
+    report = Report(
+        source=SourceInfo(path=doc.path, format=doc.kind, pages=doc.pages, sha256=doc.sha256),
+        agency=meta.agency, year=meta.year, template=template, published=meta.published,
+        layouts=lay, title_year=meta.title_year, period_year=meta.period_year,
+        sections=raw, fingerprints=fp, reading_notes=list(doc.notes),
+    )
+    builder = _Builder(report)
+    reader = _RowReader(builder, lay, headless_t2="t2" not in joined)
+    prev_sec: str | None = None
+    for r, n, sec in zip(doc.rows, norms, sections):
+        if sec != prev_sec:
+            reader.buffer, prev_sec = [], sec
+        reader.read(r, n, sec)
+    _complete(report, set(builder.filled), lay)
+    log.debug("reconstructed %s: %d rows found, %d missing", doc.path, len(builder.filled),
               len(report.missing_rows))
     report.narrative = narrative.build(doc)
     return report
