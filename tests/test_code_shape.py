@@ -32,7 +32,6 @@ DEBT = {
     "core/ingest/docx.py:table",
     "core/ingest/html.py:table",
     "core/metadata.py:extract",
-    "core/engine.py:_suspects",
 }
 
 

@@ -194,16 +194,11 @@ def _solve(cells: dict, ev: Evaluation, key: str) -> float | None:
     return None
 
 
-def _suspects(cells: dict, evals: list[Evaluation]) -> dict[int, tuple[str, float] | None]:
-    """For each failing evaluation (by index), the suspect of its connected set.
-    Only hard identities (errors) take part; last year's cells are never suspects."""
+def _failing_groups(evals: list[Evaluation]) -> list[list[int]]:
+    """The failing hard identities (errors), by index, in connected sets of
+    identities that share cells."""
     failing = [i for i, e in enumerate(evals)
                if e.state == FAILS and RULES[e.identity.rule].severity == ERROR]
-    holding_cells: set[str] = set()
-    for e in evals:
-        if e.state == HOLDS:
-            holding_cells.update(e.identity.cells)
-    # Connected sets of failing identities that share cells.
     parent = {i: i for i in failing}
 
     def find(i):
@@ -222,30 +217,44 @@ def _suspects(cells: dict, evals: list[Evaluation]) -> dict[int, tuple[str, floa
     groups: dict[int, list[int]] = {}
     for i in failing:
         groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
 
+
+def _group_suspect(cells: dict, evals: list[Evaluation], members: list[int],
+                   holding_cells: set[str]) -> tuple[str, float] | None:
+    """The one cell on every identity of the set, on no identity that holds,
+    whose corrected value (the same from each identity, non-negative, whole
+    where the cell is) makes them all hold; None when not exactly one."""
+    common = set(evals[members[0]].identity.cells)
+    for i in members[1:]:
+        common &= set(evals[i].identity.cells)
+    candidates = []
+    for key in sorted(common - holding_cells):
+        cell = cells.get(key)
+        if cell is None or not cell.known or key.startswith(PRIOR):
+            continue
+        values = {_solve(cells, evals[i], key) for i in members}
+        if len(values) != 1:
+            continue
+        v = values.pop()
+        if v is None or v < 0 or (isinstance(cell.value, int) and not float(v).is_integer()):
+            continue
+        candidates.append((key, _clean(v)))
+    if len(candidates) > 1:
+        # Several cells could explain the break: an OCR reading in doubt
+        # is the likelier culprit, when exactly one of them is.
+        weak = [c for c in candidates if doubtful(cells[c[0]].confidence)]
+        candidates = weak if len(weak) == 1 else candidates
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _suspects(cells: dict, evals: list[Evaluation]) -> dict[int, tuple[str, float] | None]:
+    """For each failing evaluation (by index), the suspect of its connected set.
+    Only hard identities (errors) take part; last year's cells are never suspects."""
+    holding_cells = {k for e in evals if e.state == HOLDS for k in e.identity.cells}
     result: dict[int, tuple[str, float] | None] = {}
-    for members in groups.values():
-        common = set(evals[members[0]].identity.cells)
-        for i in members[1:]:
-            common &= set(evals[i].identity.cells)
-        candidates = []
-        for key in sorted(common - holding_cells):
-            cell = cells.get(key)
-            if cell is None or not cell.known or key.startswith(PRIOR):
-                continue
-            values = {_solve(cells, evals[i], key) for i in members}
-            if len(values) != 1:
-                continue
-            v = values.pop()
-            if v is None or v < 0 or (isinstance(cell.value, int) and not float(v).is_integer()):
-                continue
-            candidates.append((key, _clean(v)))
-        if len(candidates) > 1:
-            # Several cells could explain the break: an OCR reading in doubt
-            # is the likelier culprit, when exactly one of them is.
-            weak = [c for c in candidates if doubtful(cells[c[0]].confidence)]
-            candidates = weak if len(weak) == 1 else candidates
-        pick = candidates[0] if len(candidates) == 1 else None
+    for members in _failing_groups(evals):
+        pick = _group_suspect(cells, evals, members, holding_cells)
         for i in members:
             result[i] = pick
     return result

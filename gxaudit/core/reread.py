@@ -35,7 +35,7 @@ def involved_cells(report: Report, findings: list[Finding]) -> list[str]:
         for key in [*f.cells, f.suspect]:
             cell = report.cells.get(key or "")
             if (cell is not None and key not in keys and cell.page and cell.bbox
-                    and cell.confidence >= 1.0 and cell.status in _COMPARABLE):
+                    and cell.status in _COMPARABLE):
                 keys.append(key)
     return keys
 
@@ -50,7 +50,7 @@ def reading_findings(report: Report, findings: list[Finding], data: bytes | None
     """F-READ findings for ``report`` (read from a PDF) given its ``findings``.
     ``data``: the source's bytes (read from its path when None); nothing is
     said when the file is gone or no longer the one read."""
-    if report.source.format not in ("pdf", "pdf-scan"):
+    if report.source.format != "pdf":         # a scan's cells are OCR's: no text layer to read again
         return []
     keys = involved_cells(report, findings)
     if not keys:
