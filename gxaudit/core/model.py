@@ -27,6 +27,16 @@ WARNING = "warning"
 INFO = "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 SEVERITY_NAMES = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+_SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+def with_outside(findings: list, extra: list) -> list:
+    """The rules' findings (in severity order) with findings from outside
+    the rules (F-READ, C-OTHER) each put first among its severity: an F-READ
+    warning is read right after the errors it qualifies."""
+    keyed = [((_SEVERITY_ORDER.get(f.severity, 3), 1, i), f) for i, f in enumerate(findings)]
+    keyed += [((_SEVERITY_ORDER.get(f.severity, 3), 0, i), f) for i, f in enumerate(extra)]
+    return [f for _, f in sorted(keyed, key=lambda kf: kf[0])]
 
 # The version of the plain-dict form of Report/Cell/Finding (to_dict/from_dict),
 # the one serialisation shared by review files, exported workbooks and the

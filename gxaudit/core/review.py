@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import atomic_write_json
-from .model import EDITED, Cell, Finding, Report, ReportError
+from .model import EDITED, Cell, Finding, Report, ReportError, with_outside
 from .paths import data_dir, reviews_dir  # noqa: F401 - data_dir kept for callers
 from .review_schema import REVIEW_SCHEMA, ReviewDamaged, ReviewTooNew, validate
 from .review_types import (ACCEPTED, CORRECTED, FINDING_STATUS_NAMES, FINDING_STATUSES,  # noqa: F401
@@ -89,7 +89,7 @@ class Review:
     def recheck(self) -> None:
         """Apply the edits and run the rules again (the one place they run)."""
         self.report = self._apply_edits()
-        self._findings = check(self.report, self.prior) + self.outside
+        self._findings = with_outside(check(self.report, self.prior), self.outside)
 
     def findings(self) -> list[Finding]:
         return self._findings
@@ -199,8 +199,8 @@ class Review:
         self.outside = list(findings)
         if {f.id for f in self.outside} == old:
             return NO_CHANGE
-        self.original_findings = [f for f in self.original_findings if f.id not in old] + self.outside
-        self._findings = [f for f in self._findings if f.id not in old] + self.outside
+        self.original_findings = with_outside([f for f in self.original_findings if f.id not in old], self.outside)
+        self._findings = with_outside([f for f in self._findings if f.id not in old], self.outside)
         return Change(findings_changed=True)
 
     def set_note(self, target: str, text: str) -> Change:

@@ -24,7 +24,7 @@ from .ingest import parse_document, read_source
 from .ingest.progress import reading
 from .ingest.text import decode
 from .ingest.workbook import read_review_data
-from .model import Finding, Report, ReportError, SourceInfo
+from .model import Finding, Report, ReportError, SourceInfo, with_outside
 from .prior import LIBRARY, PriorChoice, resolve_prior
 from .reconstruct import reconstruct
 from .reread import reading_findings
@@ -164,10 +164,11 @@ def check_path(path: str, prior: PriorArg = None, library=None) -> Checked:
         except LibraryError as exc:                     # a lock taken meanwhile only skips that
             notes.append(f"{exc}本报告未记入报告库。")
     findings = check(opened.report, choice.report)
-    findings += reading_findings(opened.report, findings)   # F-READ: a second reading of a PDF's cells
+    outside = reading_findings(opened.report, findings)   # F-READ: a second reading of a PDF's cells
     if library is not None and opened.review is None:   # C-OTHER: paragraphs of other agencies' reports
         from .narrative.index import library_findings
-        findings += library_findings(opened.report, library)
+        outside += library_findings(opened.report, library)
+    findings = with_outside(findings, outside)
     return Checked(opened.report, findings, opened.review, choice, notes)
 
 

@@ -100,3 +100,13 @@ def test_a_changed_file_gets_no_second_opinion(misread, tmp_path):
     assert reading_findings(rep, findings)
     copy.write_bytes(FX.read_bytes() + b"\n% changed\n")
     assert reading_findings(rep, findings) == []
+
+
+def test_the_reading_finding_is_read_right_after_the_errors(misread):
+    """F-READ qualifies the errors: it comes first among the warnings, in
+    gxaudit check as in the review."""
+    findings = check_path(str(require(FX))).findings
+    sev = [f.severity for f in findings]
+    first_warning = sev.index("warning")
+    assert all(s == "error" for s in sev[:first_warning])
+    assert findings[first_warning].rule == "F-READ"
