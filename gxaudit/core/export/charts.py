@@ -160,24 +160,33 @@ def result_groups(report: Report) -> dict[str, int | float | None]:
     return out
 
 
+def _year_label(report: Report, fallback: str) -> str:
+    return f"{report.year}年" if report.year else fallback
+
+
+def _paired_bars(ax, xs, names: list[str], before: dict, prior_label: str, now: dict,
+                 this_label: str) -> None:
+    """Last year's bars beside this year's, with their values and a legend."""
+    w = 0.38
+    b1 = ax.bar([x - w / 2 for x in xs], [before[g] or 0 for g in names], w,
+                label=prior_label, color="#b8c4d6", edgecolor="#5b6b82", linewidth=0.6)
+    b2 = ax.bar([x + w / 2 for x in xs], [now[g] or 0 for g in names], w,
+                label=this_label, color="#3b6ea5", edgecolor="#24476d", linewidth=0.6)
+    _bar_labels(ax, b1, [before[g] for g in names])
+    _bar_labels(ax, b2, [now[g] for g in names])
+    ax.legend(fontsize=8, frameon=False)
+
+
 def draw_results(ax, report: Report, prior: Report | None = None, title: str | None = None) -> None:
     """Bars of table 三's result groups; this year beside last year when a
     prior-year report is given."""
     groups = list(RESULT_GROUPS)
     now = result_groups(report)
+    before = result_groups(prior) if prior is not None else None
     xs = range(len(groups))
-    this_label = f"{report.year}年" if report.year else "本年"
-    if prior is not None:
-        before = result_groups(prior)
-        prior_label = f"{prior.year}年" if prior.year else "上年"
-        w = 0.38
-        b1 = ax.bar([x - w / 2 for x in xs], [before[g] or 0 for g in groups], w,
-                    label=prior_label, color="#b8c4d6", edgecolor="#5b6b82", linewidth=0.6)
-        b2 = ax.bar([x + w / 2 for x in xs], [now[g] or 0 for g in groups], w,
-                    label=this_label, color="#3b6ea5", edgecolor="#24476d", linewidth=0.6)
-        _bar_labels(ax, b1, [before[g] for g in groups])
-        _bar_labels(ax, b2, [now[g] for g in groups])
-        ax.legend(fontsize=8, frameon=False)
+    this_label = _year_label(report, "本年")
+    if before is not None:
+        _paired_bars(ax, xs, groups, before, _year_label(prior, "上年"), now, this_label)
     else:
         bars = ax.bar(list(xs), [now[g] or 0 for g in groups], 0.6, color="#3b6ea5",
                       edgecolor="#24476d", linewidth=0.6, label=this_label)
@@ -186,8 +195,7 @@ def draw_results(ax, report: Report, prior: Report | None = None, title: str | N
     ax.set_xticklabels(groups, fontsize=8)
     ax.tick_params(axis="y", labelsize=7)
     ax.set_ylabel("件数", fontsize=8)
-    top = max([v or 0 for v in now.values()] + ([v or 0 for v in result_groups(prior).values()]
-                                                 if prior is not None else []))
+    top = max([v or 0 for v in now.values()] + [v or 0 for v in (before or {}).values()])
     ax.set_ylim(0, max(1, top) * 1.25)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)

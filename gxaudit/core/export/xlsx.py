@@ -27,9 +27,9 @@ import os
 from pathlib import Path
 
 from ... import __version__
-from ..formats import TABLE_NAMES, TABLES
-from ..grid import HEADER, LABEL, NOTE, VALUE, Grid, grid_for
-from ..model import BLANK, EDITED, PLACEHOLDER, SEVERITY_NAMES, UNREADABLE, Report, ReportError
+from ..formats import TABLES
+from ..grid import Grid
+from ..model import SEVERITY_NAMES, Report, ReportError
 from ..review import CORRECTED, FINDING_STATUS_NAMES, FINDING_STATUSES, FindingState, Review
 from ..review_types import now_iso
 from ..rules import RULES, RULESET_VERSION
@@ -38,8 +38,8 @@ from ..files import atomic_path
 from . import common, narrative_sheet
 from .log_sheet import log_sheet
 from .sheet import HEADER_FILL, _fill, _properties, _link, _number, _print_setup, _thin, put, text_width
-from .common import (S_CORRECTED, S_ERROR, S_PARTICIPANT, S_RESOLVED, S_SUSPECT, S_WARNING,
-                     STATE_NAMES, cell_label, clean_text)
+from .common import S_SUSPECT, STATE_NAMES, cell_label
+from .table_sheet import FILL, TABLE_SHEETS, grid_cell, table_sheet
 
 log = logging.getLogger("gxaudit.export")
 
@@ -47,18 +47,9 @@ SHEET_SUMMARY = "概要"
 SHEET_FINDINGS = "问题清单"
 SHEET_LOG = "修改记录"
 SHEET_DATA = "_gxaudit"
-TABLE_SHEETS = dict(TABLE_NAMES)            # t2 → 表二 …
 DATA_MARKER = "gxaudit-review"
 DATA_SCHEMA = 1
 CHUNK = 30000                                # characters per cell (Excel's limit is 32,767)
-TITLE_ROW = 1                                # the table title; the grid starts below it
-GRID_TOP = 2
-
-# Fills, the same colours as the review grid of the GUI.
-FILL = {
-    S_SUSPECT: "E0584A", S_ERROR: "F8C9C4", S_PARTICIPANT: "FDECEB", S_WARNING: "FBE9A6",
-    S_CORRECTED: "C9E7CF", S_RESOLVED: "E6E6E6",
-}
 SEVERITY_FILL = {"error": "F8C9C4", "warning": "FBE9A6", "info": "DBE9F6"}
 STATUS_FILL = {"open": "FDECEB", "accepted": "FBE9A6", "overridden": "E6E6E6", "corrected": "C9E7CF"}
 
@@ -70,156 +61,13 @@ FINDING_COLUMNS = (
     ("处理人", 7), ("处理时间", 11), ("批注", 10), ("定位", 9), ("问题编号", 30),
 )
 FINDINGS_PRINTED = 15                        # columns 序号 … 批注
-# -- table sheets ----------------------------------------------------------------
+# -- the 概要 sheet ---------------------------------------------------------------
 
-def grid_cell(grid: Grid, key: str) -> str | None:
-    """The A1 coordinate of a cell key on its table sheet."""
-    from openpyxl.utils import get_column_letter
-    pos = grid.position(key)
-    if pos is None:
-        return None
-    return f"{get_column_letter(pos[1] + 1)}{pos[0] + GRID_TOP}"
-
-
-def _column_widths(grid: Grid) -> list[float]:
-    widths = [9.0] * grid.cols
-    for it in grid.items:
-        if it.colspan != 1 or it.kind == VALUE:
-            continue
-        w = text_width(it.text) + 2
-        if it.rowspan >= 3:            # a tall group cell: wrap it narrow
-            w = min(w, 8)
-        widths[it.col] = max(widths[it.col], min(w, 44))
-    return widths
-
-
-def _row_heights(grid: Grid, widths: list[float]) -> dict[int, float]:
-    heights: dict[int, float] = {}
-    for it in grid.items:
-        if it.rowspan != 1 or not it.text:
-            continue
-        avail = max(4.0, sum(widths[it.col: it.col + it.colspan]) - 1)
-        lines = max(1, math.ceil(text_width(it.text) / avail))
-        heights[it.row] = max(heights.get(it.row, 16.0), 15.0 * lines + 3)
-    return heights
-
-
-def _cell_comment(review: Review, key: str, states: list[FindingState]) -> str:
-    cell = review.report.cells[key]
-    lines = [f"{cell_label(key)}（{key}）"]
-    if cell.status == EDITED:
-        lines.append(f"已更正：原值 {fmt_number(cell.original)}（原文“{cell.raw}”），"
-                     f"改为 {fmt_number(cell.value)}")
-    elif cell.status == UNREADABLE:
-        lines.append(f"原文“{cell.raw}”无法识读为数字" + (f"：{cell.reason}" if cell.reason else ""))
-    elif cell.status == PLACEHOLDER:
-        lines.append(f"原文为占位符“{cell.raw}”")
-    elif cell.status == BLANK:
-        lines.append("原文此栏空白")
-    for st in states:
-        f = st.finding
-        lines.append(f"{f.rule}（{RULES[f.rule].name if f.rule in RULES else f.rule}）：" +
-                     common.finding_line(st, key).split("：", 1)[1])
-    if cell.page:
-        lines.append(f"原文第 {cell.page} 页")
-    elif cell.line:
-        lines.append(f"原文第 {cell.line} 行")
-    note = review.notes.get(key)
-    if note:
-        lines.append(f"批注：{note}")
-    return "\n".join(lines)
-
-
-def _table_sheet(wb, review: Review, table: str, flagged: dict, stamp: str) -> Grid:
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    rep = review.report
-    lay = rep.table_layout(table)
-    grid = grid_for(lay)
-    ws = wb.create_sheet(TABLE_SHEETS[table])
-    widths = _column_widths(grid)
-    for c, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = w
-    title = f"{lay.title}（{common.format_name(rep.template)}）"
-    note = common.layout_note(rep, table)
-    if note:
-        title += f"　{note}"
-    put(ws, TITLE_ROW, 1, title, bold=True, size=13, align="left", wrap=True)
-    if grid.cols > 1:
-        ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=grid.cols)
-    avail = max(20.0, sum(widths) - 2) / 1.3          # size 13 is wider than the default
-    ws.row_dimensions[TITLE_ROW].height = max(24, 20 * math.ceil(text_width(title) / avail) + 4)
-    border = _thin()
-    for it in grid.items:
-        r, c = it.row + GRID_TOP, it.col + 1
-        if it.kind == VALUE:
-            cell = rep.cells[it.key]
-            if cell.known:
-                value = cell.value
-            elif cell.status == BLANK:
-                value = None
-            else:
-                value = cell.raw or None
-            xc = put(ws, r, c, value, align="right")
-            state = flagged.get(it.key)
-            if state is not None:
-                name, states = state
-                xc.fill = _fill(FILL[name])
-                if name == S_SUSPECT:
-                    xc.font = Font(bold=True, color="FFFFFF")
-            if cell.status == EDITED:
-                xc.font = Font(bold=True, italic=True,
-                               color="FFFFFF" if state and state[0] == S_SUSPECT else "1E5E2E")
-            elif cell.status in (UNREADABLE, PLACEHOLDER):
-                xc.font = Font(color="8A8A8A", italic=True)
-            if state is not None or cell.status in (EDITED, UNREADABLE, PLACEHOLDER) \
-                    or review.notes.get(it.key):
-                text = _cell_comment(review, it.key, state[1] if state else [])
-                cm = Comment(clean_text(text, 30000), "gxaudit")
-                cm.width = 360
-                cm.height = min(400, 40 + 18 * (text.count("\n") + 1 + text_width(text) // 48))
-                xc.comment = cm
-            xc.number_format = "General"
-        else:
-            xc = put(ws, r, c, it.text)
-            xc.alignment = Alignment(horizontal="left" if it.kind == LABEL else "center",
-                                     vertical="center", wrap_text=True)
-            if it.kind in (HEADER, NOTE):
-                xc.fill = _fill(HEADER_FILL)
-                xc.font = Font(bold=it.kind == HEADER)
-        for rr in range(r, r + it.rowspan):
-            for cc in range(c, c + it.colspan):
-                ws.cell(row=rr, column=cc).border = border
-        if it.rowspan > 1 or it.colspan > 1:
-            ws.merge_cells(start_row=r, start_column=c, end_row=r + it.rowspan - 1,
-                           end_column=c + it.colspan - 1)
-    for row, h in _row_heights(grid, widths).items():
-        ws.row_dimensions[row + GRID_TOP].height = h
-    last_header = TITLE_ROW + grid.header_rows
-    # Freeze the headers, and on table 三 the label columns too.
-    first_value_col = min((it.col for it in grid.items if it.kind == VALUE), default=0) + 1
-    freeze_col = first_value_col if table == "t3" else 1
-    ws.freeze_panes = f"{get_column_letter(freeze_col)}{last_header + 1}"
-    _print_setup(ws, review, f"{TITLE_ROW}:{last_header}", stamp)
-    return grid
-
-
-# -- the other sheets ------------------------------------------------------------
-
-def _summary_sheet(ws, review: Review, states: list[FindingState], stamp: str,
-                   prior: Report | None) -> int:
-    """Fill the 概要 sheet; returns the row where the sheet links go."""
+def _facts(ws, review: Review, stamp: str) -> int:
+    """Who, what and when, from row 3; returns the next free row."""
     from openpyxl.styles import Alignment
-
     rep = review.report
     src = rep.source
-    ws.column_dimensions["A"].width = 18
-    ws.column_dimensions["B"].width = 58
-    ws.column_dimensions["C"].width = 3
-    put(ws, 1, 1, "政府信息公开工作年度报告审核工作簿", bold=True, size=15)
-    ws.row_dimensions[1].height = 26
     v = common.verdict(review)
     rows = [
         ("机关名称", rep.agency or "（未识别）"),
@@ -247,7 +95,10 @@ def _summary_sheet(ws, review: Review, states: list[FindingState], stamp: str,
         if lines > 1:
             ws.row_dimensions[r].height = 15 * lines + 3
         r += 1
-    r += 1
+    return r
+
+
+def _counts(ws, r: int, states: list[FindingState]) -> int:
     put(ws, r, 1, "问题统计", bold=True, size=12)
     r += 1
     for heading, counts in (("按严重程度", common.severity_counts(states)),
@@ -259,25 +110,34 @@ def _summary_sheet(ws, review: Review, states: list[FindingState], stamp: str,
             put(ws, r, 1, name, border=True)
             put(ws, r, 2, n, border=True, align="left")
             r += 1
+    return r
+
+
+def _figure(v) -> str:
+    return "—" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))
+
+
+def _prior_figures(ws, r: int, rep: Report, prior: Report) -> int:
+    """Last year's report and the main figures of both years."""
+    from .charts import key_figures
+    put(ws, r, 1, "上年对照", bold=True, size=12)
     r += 1
-    if prior is not None:
-        from .charts import key_figures
-        put(ws, r, 1, "上年对照", bold=True, size=12)
+    put(ws, r, 1, "上年报告", bold=True, fill=HEADER_FILL, border=True)
+    put(ws, r, 2, f"{prior.agency or '（未识别）'} {prior.year or '?'}年度　{os.path.basename(prior.source.path)}"
+                  f"（sha256 {prior.source.sha256[:12]}…）", border=True, wrap=True)
+    r += 1
+    now, before = key_figures(rep), key_figures(prior)
+    put(ws, r, 1, "主要数字", bold=True, fill=HEADER_FILL, border=True)
+    put(ws, r, 2, f"{rep.year or '本'}年　／　{prior.year or '上'}年", bold=True, fill=HEADER_FILL, border=True)
+    r += 1
+    for name in now:
+        put(ws, r, 1, name, border=True)
+        put(ws, r, 2, f"{_figure(now[name])}　／　{_figure(before[name])}", border=True)
         r += 1
-        put(ws, r, 1, "上年报告", bold=True, fill=HEADER_FILL, border=True)
-        put(ws, r, 2, f"{prior.agency or '（未识别）'} {prior.year or '?'}年度　{os.path.basename(prior.source.path)}"
-                      f"（sha256 {prior.source.sha256[:12]}…）", border=True, wrap=True)
-        r += 1
-        now, before = key_figures(rep), key_figures(prior)
-        put(ws, r, 1, "主要数字", bold=True, fill=HEADER_FILL, border=True)
-        put(ws, r, 2, f"{rep.year or '本'}年　／　{prior.year or '上'}年", bold=True, fill=HEADER_FILL, border=True)
-        r += 1
-        for name in now:
-            put(ws, r, 1, name, border=True)
-            fmt = lambda v: "—" if v is None else (f"{v:g}" if isinstance(v, float) else str(v))  # noqa: E731
-            put(ws, r, 2, f"{fmt(now[name])}　／　{fmt(before[name])}", border=True)
-            r += 1
-        r += 1
+    return r
+
+
+def _legend(ws, r: int) -> int:
     put(ws, r, 1, "颜色说明", bold=True, size=12)
     r += 1
     for state, desc in STATE_NAMES.items():
@@ -287,17 +147,22 @@ def _summary_sheet(ws, review: Review, states: list[FindingState], stamp: str,
         r += 1
     put(ws, r, 1, "批注", border=True, align="center")
     put(ws, r, 2, "表格中带批注的单元格：说明规则、应为与实为、原值", border=True)
-    r += 2
-    general = review.notes.get("")
-    if general:
-        put(ws, r, 1, "审核意见", bold=True, size=12)
-        r += 1
-        c = put(ws, r, 1, general, wrap=True)
-        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
-        c.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
-        ws.row_dimensions[r].height = 15 * max(1, math.ceil(text_width(general) / 74)) + 3
-        r += 2
-    # The chart, to the right of the facts.
+    return r
+
+
+def _general_note(ws, r: int, general: str) -> int:
+    from openpyxl.styles import Alignment
+    put(ws, r, 1, "审核意见", bold=True, size=12)
+    r += 1
+    c = put(ws, r, 1, general, wrap=True)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
+    c.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    ws.row_dimensions[r].height = 15 * max(1, math.ceil(text_width(general) / 74)) + 3
+    return r
+
+
+def _chart(ws, rep: Report, states: list[FindingState], prior: Report | None) -> None:
+    """The chart, to the right of the facts."""
     png = None
     try:
         from .charts import overview_png
@@ -313,6 +178,25 @@ def _summary_sheet(ws, review: Review, states: list[FindingState], stamp: str,
         ws.add_image(img)
     else:
         put(ws, 3, 4, "（未找到中文字体，未生成图表）")
+
+
+def _summary_sheet(ws, review: Review, states: list[FindingState], stamp: str,
+                   prior: Report | None) -> int:
+    """Fill the 概要 sheet; returns the row where the sheet links go."""
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 58
+    ws.column_dimensions["C"].width = 3
+    put(ws, 1, 1, "政府信息公开工作年度报告审核工作簿", bold=True, size=15)
+    ws.row_dimensions[1].height = 26
+    r = _facts(ws, review, stamp) + 1
+    r = _counts(ws, r, states) + 1
+    if prior is not None:
+        r = _prior_figures(ws, r, review.report, prior) + 1
+    r = _legend(ws, r) + 2
+    general = review.notes.get("")
+    if general:
+        r = _general_note(ws, r, general) + 2
+    _chart(ws, review.report, states, prior)
     return r
 
 
@@ -350,71 +234,91 @@ def _decided_by(review: Review, st: FindingState) -> tuple[str, str, str]:
     return "", "", ""
 
 
-def _findings_sheet(ws, review: Review, states: list[FindingState], grids: dict[str, Grid],
-                    stamp: str) -> None:
+_COL = {name: i for i, (name, _) in enumerate(FINDING_COLUMNS, start=1)}
+
+
+def _finding_values(review: Review, i: int, st: FindingState) -> dict:
+    f = st.finding
+    reason, who, at = _decided_by(review, st)
+    return {
+        "序号": i, "规则": f.rule, "规则名称": RULES[f.rule].name if f.rule in RULES else "",
+        "严重程度": SEVERITY_NAMES.get(f.severity, f.severity), "说明": f.message,
+        "涉及单元格": _cells_text(f.cells),
+        "应为": _number(f.expected), "实为": _number(f.actual),
+        "疑似出错单元格": cell_label(f.suspect) if f.suspect else "",
+        "建议值": _number(f.suggested), "状态": FINDING_STATUS_NAMES[st.status],
+        "理由": reason, "处理人": who, "处理时间": at,
+        "批注": review.notes.get(f.id, ""), "问题编号": f.id,
+    }
+
+
+def _finding_link(ws, r: int, f, grids: dict[str, Grid]) -> None:
+    """The 定位 cell: a link to the finding's (suspect) cell on its table sheet."""
+    target = f.suspect or next((k for k in f.cells if k.split(".", 1)[0] in grids), None)
+    link_cell = ws.cell(row=r, column=_COL["定位"])
+    link_cell.border = _thin()
+    if target and target.split(".", 1)[0] in grids:
+        sheet = TABLE_SHEETS[target.split(".", 1)[0]]
+        coord = grid_cell(grids[target.split(".", 1)[0]], target)
+        if coord:
+            put(ws, r, _COL["定位"], f"{sheet}!{coord}", border=True)
+            _link(link_cell, sheet, coord)
+
+
+def _finding_row(ws, r: int, i: int, st: FindingState, review: Review, grids: dict[str, Grid]) -> None:
     from openpyxl.styles import Alignment
+    f = st.finding
+    lines = 1
+    for name, value in _finding_values(review, i, st).items():
+        c = put(ws, r, _COL[name], value, border=True)
+        # Everything wraps: text running over into the next cells would
+        # also widen the printed page.
+        c.alignment = Alignment(vertical="top", wrap_text=True)
+        if isinstance(value, str) and name != "问题编号":
+            width = FINDING_COLUMNS[_COL[name] - 1][1] - 1
+            lines = max(lines, math.ceil(text_width(value) / width))
+    ws.cell(row=r, column=_COL["严重程度"]).fill = _fill(SEVERITY_FILL.get(f.severity, "FFFFFF"))
+    ws.cell(row=r, column=_COL["状态"]).fill = _fill(STATUS_FILL.get(st.status, "FFFFFF"))
+    _finding_link(ws, r, f, grids)
+    ws.row_dimensions[r].height = min(15 * lines + 3, 200)
+
+
+def _status_choices(ws, last: int) -> None:
+    """A drop-down of the statuses on the 状态 column."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+    names = ",".join(FINDING_STATUS_NAMES[s] for s in FINDING_STATUSES)
+    dv = DataValidation(type="list", formula1=f'"{names}"', allow_blank=False,
+                        showDropDown=False)
+    dv.promptTitle = "处理状态"
+    dv.prompt = "从列表中选择处理状态"
+    dv.errorTitle = "处理状态"
+    dv.error = "请从列表中选择：" + names.replace(",", "、")
+    dv.showErrorMessage = True
+    dv.showInputMessage = True
+    letter = get_column_letter(_COL["状态"])
+    dv.add(f"{letter}2:{letter}{last}")
+    ws.add_data_validation(dv)
+
+
+def _findings_sheet(ws, review: Review, states: list[FindingState], grids: dict[str, Grid],
+                    stamp: str) -> None:
+    from openpyxl.utils import get_column_letter
 
     for c, (name, width) in enumerate(FINDING_COLUMNS, start=1):
         put(ws, 1, c, name, bold=True, fill=HEADER_FILL, border=True, align="center", wrap=True)
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.row_dimensions[1].height = 33               # two lines: narrow columns wrap their names
-    col = {name: i for i, (name, _) in enumerate(FINDING_COLUMNS, start=1)}
     for i, st in enumerate(states, start=1):
-        r = i + 1
-        f = st.finding
-        reason, who, at = _decided_by(review, st)
-        values = {
-            "序号": i, "规则": f.rule, "规则名称": RULES[f.rule].name if f.rule in RULES else "",
-            "严重程度": SEVERITY_NAMES.get(f.severity, f.severity), "说明": f.message,
-            "涉及单元格": _cells_text(f.cells),
-            "应为": _number(f.expected), "实为": _number(f.actual),
-            "疑似出错单元格": cell_label(f.suspect) if f.suspect else "",
-            "建议值": _number(f.suggested), "状态": FINDING_STATUS_NAMES[st.status],
-            "理由": reason, "处理人": who, "处理时间": at,
-            "批注": review.notes.get(f.id, ""), "问题编号": f.id,
-        }
-        lines = 1
-        for name, value in values.items():
-            c = put(ws, r, col[name], value, border=True)
-            # Everything wraps: text running over into the next cells would
-            # also widen the printed page.
-            c.alignment = Alignment(vertical="top", wrap_text=True)
-            if isinstance(value, str) and name != "问题编号":
-                width = FINDING_COLUMNS[col[name] - 1][1] - 1
-                lines = max(lines, math.ceil(text_width(value) / width))
-        ws.cell(row=r, column=col["严重程度"]).fill = _fill(SEVERITY_FILL.get(f.severity, "FFFFFF"))
-        ws.cell(row=r, column=col["状态"]).fill = _fill(STATUS_FILL.get(st.status, "FFFFFF"))
-        target = f.suspect or next((k for k in f.cells if k.split(".", 1)[0] in grids), None)
-        link_cell = ws.cell(row=r, column=col["定位"])
-        link_cell.border = _thin()
-        if target and target.split(".", 1)[0] in grids:
-            sheet = TABLE_SHEETS[target.split(".", 1)[0]]
-            coord = grid_cell(grids[target.split(".", 1)[0]], target)
-            if coord:
-                put(ws, r, col["定位"], f"{sheet}!{coord}", border=True)
-                _link(link_cell, sheet, coord)
-        ws.row_dimensions[r].height = min(15 * lines + 3, 200)
+        _finding_row(ws, i + 1, i, st, review, grids)
     last = len(states) + 1
     # The id is for reading the workbook back by machine, not for the eye.
-    ws.column_dimensions[get_column_letter(col["问题编号"])].hidden = True
+    ws.column_dimensions[get_column_letter(_COL["问题编号"])].hidden = True
     ws.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_COLUMNS))}{last}"
     ws.freeze_panes = "C2"
     ws.print_area = f"A1:{get_column_letter(FINDINGS_PRINTED)}{last}"
     if states:
-        names = ",".join(FINDING_STATUS_NAMES[s] for s in FINDING_STATUSES)
-        dv = DataValidation(type="list", formula1=f'"{names}"', allow_blank=False,
-                            showDropDown=False)
-        dv.promptTitle = "处理状态"
-        dv.prompt = "从列表中选择处理状态"
-        dv.errorTitle = "处理状态"
-        dv.error = "请从列表中选择：" + names.replace(",", "、")
-        dv.showErrorMessage = True
-        dv.showInputMessage = True
-        letter = get_column_letter(col["状态"])
-        dv.add(f"{letter}2:{letter}{last}")
-        ws.add_data_validation(dv)
+        _status_choices(ws, last)
     _print_setup(ws, review, "1:1", stamp)
 
 
@@ -457,7 +361,7 @@ def export_workbook(review: Review, path: str | os.PathLike, prior: Report | Non
     links_row = _summary_sheet(summary, review, states, stamp, prior)
     grids: dict[str, Grid] = {}
     for table in TABLES:
-        grids[table] = _table_sheet(wb, review, table, flagged, stamp)
+        grids[table] = table_sheet(wb, review, table, flagged, stamp)
     _findings_sheet(wb.create_sheet(SHEET_FINDINGS), review, states, grids, stamp)
     narrative_sheet.add_narrative_sheet(wb, review, states, stamp)
     sheets = [TABLE_SHEETS[t] for t in TABLES] + [SHEET_FINDINGS]

@@ -167,6 +167,49 @@ def _rows_of(tbl):
     return _children(tbl, "tr")
 
 
+def _row_width(tr) -> int:
+    """Grid columns a row's cells span (w:gridSpan)."""
+    return sum(_int(_val(tc.find(_q("tcPr")), "gridSpan"), 1, 1, MAX_GRID_COLS) for tc in _cells_of(tr))
+
+
+def _continues(tcpr) -> bool:
+    """A cell that continues a merge begun above (vMerge) or to the left (hMerge)."""
+    vmerge = _val(tcpr, "vMerge")
+    hmerge = _val(tcpr, "hMerge")
+    return (vmerge is not None and vmerge != "restart") or \
+        (hmerge is not None and hmerge != "restart")
+
+
+def _cell_content(tc) -> tuple[str, list]:
+    """A cell's text (its paragraphs, one a line) and the tables nested in it."""
+    paras, nested = [], []
+    for ch in tc:
+        if _local(ch) in ("p", "sdt", "customXml"):
+            paras.append(_text(ch).replace("\u00a0", " ").strip())
+        elif _local(ch) == "tbl":
+            nested.append(ch)
+    return "\n".join(p for p in paras if p), nested
+
+
+def _row_spans(tr, where: str) -> tuple[list[Span], list]:
+    """One table row as grid spans (merged continuations as empty spans), and
+    the tables nested in its cells.  ``where``: the row's anchor."""
+    before = _int(_val(tr.find(_q("trPr")), "gridBefore"), 0, 0, MAX_GRID_COLS)
+    spans: list[Span] = [Span("") for _ in range(before)]
+    nested: list = []
+    for cno, tc in enumerate(_cells_of(tr), 1):
+        tcpr = tc.find(_q("tcPr"))
+        span = _int(_val(tcpr, "gridSpan"), 1, 1, MAX_GRID_COLS)
+        if _continues(tcpr):
+            spans.extend(Span("", merged=True) for _ in range(span))
+            continue
+        text, inner = _cell_content(tc)
+        nested.extend(inner)
+        spans.append(Span(text, anchor=f"{where} / cell {cno}"))
+        spans.extend(Span("", merged=True) for _ in range(span - 1))
+    return spans, nested
+
+
 class _Walker:
     def __init__(self, doc: Document):
         self.doc = doc
@@ -199,15 +242,9 @@ class _Walker:
         rows = list(_rows_of(tbl))
         self.word_tables += 1
         word_index = self.word_tables
-        widths = []
-        for tr in rows:
-            w = 0
-            for tc in _cells_of(tr):
-                w += _int(_val(tc.find(_q("tcPr")), "gridSpan"), 1, 1, MAX_GRID_COLS)
-            widths.append(w)
         # A one-column table (a text box or a frame around the whole report)
         # holds running text, not figures: read its content as the body.
-        if rows and max(widths) <= 1:
+        if rows and max(_row_width(tr) for tr in rows) <= 1:
             for tr in rows:
                 for tc in _cells_of(tr):
                     self.body(tc, depth + 1)
@@ -215,30 +252,7 @@ class _Walker:
         index = self.tables
         self.tables += 1
         for rno, tr in enumerate(rows, 1):
-            trpr = tr.find(_q("trPr"))
-            spans: list[Span] = []
-            before = _int(_val(trpr, "gridBefore"), 0, 0, MAX_GRID_COLS)
-            spans.extend(Span("") for _ in range(before))
-            nested = []
-            for cno, tc in enumerate(_cells_of(tr), 1):
-                tcpr = tc.find(_q("tcPr"))
-                span = _int(_val(tcpr, "gridSpan"), 1, 1, MAX_GRID_COLS)
-                vmerge = _val(tcpr, "vMerge")
-                hmerge = _val(tcpr, "hMerge")
-                continuation = (vmerge is not None and vmerge != "restart") or \
-                    (hmerge is not None and hmerge != "restart")
-                if continuation:
-                    spans.extend(Span("", merged=True) for _ in range(span))
-                else:
-                    paras = []
-                    for ch in tc:
-                        if _local(ch) in ("p", "sdt", "customXml"):
-                            paras.append(_text(ch).replace("\u00a0", " ").strip())
-                        elif _local(ch) == "tbl":
-                            nested.append(ch)
-                    text = "\n".join(p for p in paras if p)
-                    spans.append(Span(text, anchor=f"table {word_index} / row {rno} / cell {cno}"))
-                    spans.extend(Span("", merged=True) for _ in range(span - 1))
+            spans, nested = _row_spans(tr, f"table {word_index} / row {rno}")
             if spans:
                 self.doc.rows.append(Row(spans, grid=True, table=index))
             # Tables inside a cell come after the row that holds them.

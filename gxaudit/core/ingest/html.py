@@ -345,7 +345,13 @@ class _Walker:
             return
         index = self.tables
         self.tables += 1
-        nrows = len(rows)
+        for spans in _grid_spans(self.grid(cells, element)):
+            self.doc.rows.append(Row(spans, grid=True, table=index))
+
+    def grid(self, cells: list[list[_Node]], element: int) -> list[dict[int, Span]]:
+        """The table's cells placed on a grid by their row and column spans:
+        one ``{column: Span}`` a row, merged continuations as empty spans."""
+        nrows = len(cells)
         grid: list[dict[int, Span]] = [dict() for _ in range(nrows)]
         slots = 0
         for r, rc in enumerate(cells):
@@ -360,21 +366,29 @@ class _Walker:
                 slots += colspan * rowspan
                 if slots > MAX_CELLS:
                     raise ReportError("网页中的表格过大（合并单元格的跨度异常），无法读取。")
-                text = self.cell_text(c)
-                for dr in range(rowspan):
-                    for dc in range(colspan):
-                        if dr == 0 and dc == 0:
-                            grid[r][col] = Span(text, anchor=f"table[{element}]/tr[{r + 1}]/{c.tag}[{per_tag[c.tag]}]")
-                        elif (col + dc) not in grid[r + dr]:
-                            grid[r + dr][col + dc] = Span("", merged=True)
+                span = Span(self.cell_text(c), anchor=f"table[{element}]/tr[{r + 1}]/{c.tag}[{per_tag[c.tag]}]")
+                _place(grid, r, col, rowspan, colspan, span)
                 col += colspan
-        for r in range(nrows):
-            row = grid[r]
-            if not row:
-                continue
-            last = max(row)
-            spans = [row.get(i) or Span("") for i in range(last + 1)]
-            self.doc.rows.append(Row(spans, grid=True, table=index))
+        return grid
+
+
+def _place(grid: list[dict[int, Span]], r: int, col: int, rowspan: int, colspan: int,
+           span: Span) -> None:
+    for dr in range(rowspan):
+        for dc in range(colspan):
+            if dr == 0 and dc == 0:
+                grid[r][col] = span
+            elif (col + dc) not in grid[r + dr]:
+                grid[r + dr][col + dc] = Span("", merged=True)
+
+
+def _grid_spans(grid: list[dict[int, Span]]):
+    """Each non-empty grid row as a list of spans, gaps filled with empty ones."""
+    for row in grid:
+        if not row:
+            continue
+        last = max(row)
+        yield [row.get(i) or Span("") for i in range(last + 1)]
 
 
 def read_html(path: str, data: bytes, sha256: str) -> Document:
