@@ -60,12 +60,8 @@ def _clean_agency(name: str) -> str | None:
     return name
 
 
-def extract(doc: Document, sections: dict[str, str]) -> Metadata:
-    lines = [to_simplified(r.text).strip() for r in doc.rows if r.text.strip()]
-    compact = [re.sub(r"\s+", "", ln) for ln in lines]
-    meta = Metadata()
-
-    # Title: within the first lines, possibly broken over two lines.
+def _title(meta: Metadata, compact: list[str]) -> None:
+    """Title: within the first lines, possibly broken over two lines."""
     for i in range(min(len(compact), 20)):
         for cand in (compact[i], compact[i] + (compact[i + 1] if i + 1 < len(compact) else "")):
             m = _TITLE.search(cand.lstrip("#")[:TITLE_MAX])
@@ -76,16 +72,11 @@ def extract(doc: Document, sections: dict[str, str]) -> Metadata:
             if agency is None and i > 0:
                 agency = _clean_agency(compact[i - 1])
             meta.agency = agency
-            break
-        if meta.title_year:
-            break
+            return
 
-    full = "\n".join(compact)
-    m = _PERIOD.search(full)
-    if m:
-        meta.period_year = int(m["year"])
 
-    # 落款: the last date near the end; else a date right under the title.
+def _signature(meta: Metadata, compact: list[str]) -> None:
+    """落款: the last date near the end; else a date right under the title."""
     tail = compact[-8:]
     for j in range(len(tail) - 1, -1, -1):
         ds = _dates(tail[j])
@@ -94,30 +85,49 @@ def extract(doc: Document, sections: dict[str, str]) -> Metadata:
             meta.published = f"{y:04d}-{mo:02d}-{d:02d}"
             if meta.agency is None and j > 0:
                 meta.agency = _clean_agency(tail[j - 1])
-            break
-    if meta.published is None:
-        for ln in compact[:6]:
-            ds = _dates(ln)
-            if ds and len(ln) <= 20:
-                y, mo, d = ds[0]
-                meta.published = f"{y:04d}-{mo:02d}-{d:02d}"
-                break
+            return
+    for ln in compact[:6]:
+        ds = _dates(ln)
+        if ds and len(ln) <= 20:
+            y, mo, d = ds[0]
+            meta.published = f"{y:04d}-{mo:02d}-{d:02d}"
+            return
 
+
+def _self_name(sections: dict[str, str]) -> str | None:
+    """The name the text uses most often for itself ("区人社局"), twice or more."""
+    body = to_simplified("\n".join(sections.values()))
+    names = Counter(_clean_agency(mm["name"]) for mm in _AGENCY.finditer(body))
+    names.pop(None, None)
+    if names:
+        name, count = names.most_common(1)[0]
+        if count >= 2:
+            return name
+    return None
+
+
+def _report_year(meta: Metadata, full: str) -> int | None:
+    """The title's year, else the statistical period's, else the commonest
+    year named, else the year before the 落款."""
+    if meta.title_year or meta.period_year:
+        return meta.title_year or meta.period_year
+    years = Counter(int(y) for y in re.findall(r"((?:19|20)\d{2})年度?[,，、\s]", full))
+    if years:
+        return years.most_common(1)[0][0]
+    return int(meta.published[:4]) - 1 if meta.published else None
+
+
+def extract(doc: Document, sections: dict[str, str]) -> Metadata:
+    lines = [to_simplified(r.text).strip() for r in doc.rows if r.text.strip()]
+    compact = [re.sub(r"\s+", "", ln) for ln in lines]
+    meta = Metadata()
+    _title(meta, compact)
+    full = "\n".join(compact)
+    m = _PERIOD.search(full)
+    if m:
+        meta.period_year = int(m["year"])
+    _signature(meta, compact)
     if meta.agency is None:
-        # The name the text uses most often for itself ("区人社局").
-        body = to_simplified("\n".join(sections.values()))
-        names = Counter(_clean_agency(mm["name"]) for mm in _AGENCY.finditer(body))
-        names.pop(None, None)
-        if names:
-            name, count = names.most_common(1)[0]
-            if count >= 2:
-                meta.agency = name
-
-    meta.year = meta.title_year or meta.period_year
-    if meta.year is None:
-        years = Counter(int(y) for y in re.findall(r"((?:19|20)\d{2})年度?[,，、\s]", full))
-        if years:
-            meta.year = years.most_common(1)[0][0]
-    if meta.year is None and meta.published:
-        meta.year = int(meta.published[:4]) - 1
+        meta.agency = _self_name(sections)
+    meta.year = _report_year(meta, full)
     return meta
