@@ -345,11 +345,31 @@ def test_print_layout_wraps_margins_and_empty_log(review, workbook, tmp_path):
     t2 = wb["表二"]
     assert any(str(r).startswith("A1:") for r in t2.merged_cells.ranges)
     assert t2["A1"].alignment.wrap_text and t2.row_dimensions[1].height >= 24
-    # A review with no log: 修改记录 is hidden (not printed), not linked from 概要.
+    # A review with no log: no 修改记录 sheet (LibreOffice prints even a hidden one), no link to it.
     fresh = Review(load_report(str(require(SEED_000))))
     assert fresh.log == []
     bare = openpyxl.load_workbook(export_workbook(fresh, tmp_path / "bare.xlsx"))
-    assert bare["修改记录"].sheet_state == "hidden"
+    assert "修改记录" not in bare.sheetnames
     links = {c.value for row in bare["概要"].iter_rows() for c in row if c.hyperlink}
     assert "修改记录" not in links and "问题清单" in links
     assert wb["修改记录"].sheet_state == "visible" and "$A$1:$I$4" == str(wb["修改记录"].print_area).split("!")[-1]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_prints_no_page_for_an_empty_log(tmp_path):
+    """Issue 14 item 14: a review without a single change prints no 修改记录 page."""
+    from gxaudit.core.export.xlsx import export_workbook
+    pdfplumber = pytest.importorskip("pdfplumber")
+    fresh = Review(load_report(str(require(SEED_000))))
+    book = export_workbook(fresh, tmp_path / "fresh.xlsx")
+    profile = tmp_path / f"lo-profile-{uuid.uuid4().hex}"
+    cmd = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+           "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(book)]
+    out = subprocess.run(cmd, capture_output=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)})
+    pdf = tmp_path / "pdf" / "fresh.pdf"
+    assert pdf.exists(), out.stderr.decode(errors="replace")
+    with pdfplumber.open(pdf) as doc:
+        heads = [(p.extract_text() or "").split("\n")[0].replace(" ", "") for p in doc.pages]
+    assert heads and all(h for h in heads)
+    assert not any(h.endswith("修改记录") for h in heads), heads
+    assert any(h.endswith("问题清单") for h in heads)

@@ -365,12 +365,9 @@ def export_workbook(review: Review, path: str | os.PathLike, prior: Report | Non
     _findings_sheet(wb.create_sheet(SHEET_FINDINGS), review, states, grids, stamp)
     narrative_sheet.add_narrative_sheet(wb, review, states, stamp)
     sheets = [TABLE_SHEETS[t] for t in TABLES] + [SHEET_FINDINGS]
-    log_ws = wb.create_sheet(SHEET_LOG)
-    log_sheet(log_ws, review, stamp)
-    if review.log:
+    if review.log:                  # none for an empty log: LibreOffice prints even a hidden sheet
+        log_sheet(wb.create_sheet(SHEET_LOG), review, stamp)
         sheets.append(SHEET_LOG)
-    else:                           # hidden: an empty log would print an empty page
-        log_ws.sheet_state = "hidden"
     _links(summary, links_row, sheets)
     summary.freeze_panes = "A3"
     _print_setup(summary, review, None, stamp)
