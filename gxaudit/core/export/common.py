@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from .. import formats
 from ..formats import FORMAT_NAMES, TABLE_NAMES, spec_for
 from ..model import EDITED, ERROR, SEVERITIES, SEVERITY_NAMES, WARNING
 from ..review import (ACCEPTED, CORRECTED, FINDING_STATUS_NAMES, FINDING_STATUSES, OPEN,
@@ -42,7 +43,9 @@ def format_name(template: str) -> str:
     return FORMAT_NAMES.get(template, "格式未识别")
 
 
-_LAYOUT_SHORT = {"2021": "2021年版", "2019": "2019年版"}
+def _short(fmt_id: str) -> str | None:
+    fmt = formats.by_id(fmt_id)
+    return fmt.short if fmt else None
 
 
 def layout_note(report, table: str) -> str:
@@ -50,10 +53,10 @@ def layout_note(report, table: str) -> str:
     report's own (e.g. a 2021 report whose 表三 has one （六） row): the report
     keeps one format everywhere, the difference is said, not renamed."""
     lay = report.table_layout(table)
-    if report.template not in _LAYOUT_SHORT or lay.layout == report.template:
+    if _short(report.template) is None or lay.layout == report.template:
         return ""
-    return (f"注意：本报告为{_LAYOUT_SHORT[report.template]}格式，但{TABLE_NAMES.get(table, table)}"
-            f"的行列与{_LAYOUT_SHORT.get(lay.layout, lay.layout)}表式一致，按该表式读取，请核对原表。")
+    return (f"注意：本报告为{_short(report.template)}格式，但{TABLE_NAMES.get(table, table)}"
+            f"的行列与{_short(lay.layout) or lay.layout}表式一致，按该表式读取，请核对原表。")
 
 
 def layout_notes(report) -> list[str]:

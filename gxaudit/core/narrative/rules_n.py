@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from .. import formats
 from ..model import WARNING, Finding, Report
 from ..text import fmt_number
 from .figures import SCOPE_OTHER, Mention, mentions
@@ -39,6 +40,12 @@ _T4 = {"review": ("N-REVIEW", "行政复议", ["t4.review.total"]),
 _T2 = {"in_force_docs": ("N-INFORCE", "现行有效行政规范性文件", ["t2.normative_documents.in_force"]),
        "in_force_regs": ("N-INFORCE", "现行有效规章", ["t2.regulations.in_force"])}
 
+def _format_has(report: Report, keys: list[str]) -> bool:
+    """Whether the report's own format's 表二 has these cells (现行有效件数: 2021 on)."""
+    fmt = formats.by_id(report.template)
+    return fmt is not None and set(keys) <= set(fmt.layouts["t2"].cell_keys())
+
+
 _ALL_UPHELD = re.compile(r"均(?:获|被|予|已)?维持|全部(?:被|获)?维持|均未被(?:复议机关|法院|复议审查机关)?(?:纠错|纠正|撤销)")
 _ALL_DONE = re.compile(r"(?:均已|全部|均)(?:按(?:要求|时)?)?(?:办结|办理完成|办理完毕|答复完毕|审结)|所有申请均已")
 _ALL_CONCLUDED = re.compile(r"均已(?:审结|结案)|全部(?:审结|结案)")
@@ -69,7 +76,7 @@ def _compare(report: Report, sent: Sentence, m: Mention) -> Finding | None:
     elif m.what in _T4:
         rule, label, keys = _T4[m.what]
         options = [keys]
-    elif m.what in _T2 and report.template == "2021":
+    elif m.what in _T2 and _format_has(report, _T2[m.what][2]):
         rule, label, keys = _T2[m.what]
         options = [keys]
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .. import formats
 from ..model import WARNING, Finding, Report
 from ..text import fmt_number, to_simplified
 from .sections import NUMERALS, TITLES, Narrative, Section, compact
@@ -94,7 +95,8 @@ def _fee_statement(sents: list) -> tuple:
 
 
 def _fee(report: Report, nar: Narrative) -> list[Finding]:
-    if report.template != "2021" or "t3.other_unpaid_fee.total" not in report.cells:
+    fmt = formats.by_id(report.template)
+    if fmt is None or not fmt.fee_statement or "t3.other_unpaid_fee.total" not in report.cells:
         return []
     sents = nar.in_section("六") or [s for s in nar.sentences if "收费" in s.plain or "处理费" in s.plain]
     unpaid = report.value("t3.other_unpaid_fee.total")
