@@ -158,12 +158,12 @@ def test_engine_refuses_any_model_but_the_bundled_defaults():
 @needs_ocr
 def test_reopening_a_scan_uses_the_cache(one_page, monkeypatch):
     calls = []
-    real = ocr.run_ocr
+    real = ocr_engine.recognise
 
     def counting(*a, **k):
         calls.append(1)
         return real(*a, **k)
-    monkeypatch.setattr(ocr, "run_ocr", counting)
+    monkeypatch.setattr(ocr_engine, "recognise", counting)
     first = read_document(str(one_page))
     assert calls, "the first open runs the OCR"
     assert list(ocr.cache_dir().glob("*.json")), "results cached under XDG_CACHE_HOME"
@@ -336,7 +336,7 @@ def test_long_scan_reads_table_pages_and_the_text_pages_around_them(monkeypatch)
     monkeypatch.setattr(ocr, "read_table_page", lambda pdf, i, angle, base: [])
     monkeypatch.setattr(ocr, "_straight", lambda pdf, i, dpi, angle=None: (np.full((50, 40), 255, np.uint8), 0.0))
     read = []
-    monkeypatch.setattr(ocr, "run_ocr", lambda gray, pieces=True: read.append(1) or [])
+    monkeypatch.setattr(ocr, "read_lines", lambda gray, dark, dpi, split=2.0: read.append(1) or [])
     seen = []
     out = ocr.read_pages(None, list(range(60)), "", (), 3,
                          progress=lambda d, t, m: seen.append(m))

@@ -11,18 +11,23 @@ A page becomes rows in four steps:
 
 1. **Find the table pages first.**  Every scanned page is rendered at
    ``LOW_DPI`` and searched for ruling lines (numpy on the binarised image).
-   A page with a ruled table is OCR'd at ``FULL_DPI``; any other page is
-   OCR'd at ``LOW_DPI`` for its running text (title, dates, section 六), and
+   A page with a ruled table is read at ``FULL_DPI``; any other page is
+   read at ``LOW_DPI`` for its running text (title, dates, section 六), and
    re-read at full resolution only when that text shows table labels.
 2. **Deskew.**  The skew (scans are rarely straight) is measured from the
    projection profile and the page is rotated straight before the OCR, so
-   that text boxes and grid lines share one frame.
-3. **The grid.**  Horizontal and vertical lines give the table's column and
-   row boundaries; a boundary missing inside the table joins two elementary
-   cells into one merged cell.  Each OCR character goes to the cell its centre
-   falls in — never to a neighbour, whatever an identity would like.  A grid
-   row keeps its blank cells in place, exactly like pdfplumber's rows, and a
-   cell covered by a merged neighbour is a ``merged`` Span.
+   that text lines and grid lines share one frame.
+3. **The grid, then recognition only.**  Horizontal and vertical lines give
+   the table's column and row boundaries; a boundary missing inside the
+   table joins two elementary cells into one merged cell.  Each cell's
+   inside is cut out, split into its text lines by the ink's profile, and
+   each line is recognised alone (``ocr_cells``): no text detector runs on a
+   table, and a number can only be read in the cell it is printed in —
+   never moved to a neighbour, whatever an identity would like.  The running
+   text around the tables and on the other pages is cut into lines the same
+   way; the detector runs only on a band of ink too tall to be one line.  A
+   grid row keeps its blank cells in place, exactly like pdfplumber's rows,
+   and a cell covered by a merged neighbour is a ``merged`` Span.
 4. **Confidence.**  A cell's confidence is the lowest OCR score of its
    characters.  A cell with no text but with ink in it gets confidence 0.0
    (something is there that the OCR could not read); a cell with no ink is
@@ -35,8 +40,8 @@ reopening a scan does not run the OCR again.
 
 The parts live in their own modules: the engine (``ocr_engine``), the page
 image's ink, skew and ruling lines (``ocr_image``), the grid finder shared
-with other readers (``gridfind``) and the cache (``ocr_cache``); this module
-turns pages into rows.
+with other readers (``gridfind``), the line crops (``ocr_cells``) and the
+cache (``ocr_cache``); this module turns pages into rows.
 """
 from __future__ import annotations
 
@@ -45,16 +50,18 @@ import math
 
 from ..document import Row, Span
 from .gridfind import Table, _locate, _regions, find_tables, is_table_page
+from .ocr_cells import blank_tables, read_lines, table_crops
 from .layout import is_page_number
+from . import ocr_engine
 from .ocr_cache import PageResult, cache_dir, cache_load, cache_store  # noqa: F401
 from .ocr_engine import (MISSING_MESSAGE, OcrLine, Piece, available, bundled_models,  # noqa: F401
-                         check_params, engine, engine_params, run_ocr)
+                         check_params, engine, engine_params)
 from .ocr_image import dark_mask, ruling, skew_angle
 from .progress import check_cancelled, report_progress
 
 log = logging.getLogger("gxaudit.ingest.ocr")
 
-FULL_DPI = 170          # table pages (rapidocr caps the long side at 2000 px anyway)
+FULL_DPI = 170          # table pages
 LOW_DPI = 100           # finding the table pages, and the running text of the others
 # A long scan (a bound volume): besides its table pages, only the pages that
 # carry what the rules read from the text (title and period at the start,
@@ -322,23 +329,40 @@ def read_table_page(pdf, index: int, angle: float, table_base: int) -> list[Row]
     dark = dark_mask(straight)
     hs, vs = ruling(dark, FULL_DPI)
     tables = find_tables(hs, vs, FULL_DPI)
-    lines = run_ocr(straight, pieces=True)
+    lines = _cell_lines(straight, dark, tables) + _outside_lines(straight, tables)
     frame = _Frame(angle, straight.shape[1], straight.shape[0], FULL_DPI)
     return grid_rows(lines, tables, dark, frame, FULL_DPI, index + 1, table_base)
 
 
+def _cell_lines(straight, dark, tables: list[Table]) -> list[OcrLine]:
+    """The tables' cells, line by line, by recognition only (no detector)."""
+    crops = table_crops(tables, dark, FULL_DPI)
+    texts = ocr_engine.recognise(straight, [(c.x0, c.y0, c.x1, c.y1) for c in crops])
+    out: list[OcrLine] = []
+    for c, (text, score) in zip(crops, texts):
+        piece = Piece(text, c.x0, c.y0, c.x1, c.y1, round(score, 4), c.line)
+        out.append(OcrLine(text, c.x0, c.y0, c.x1, c.y1, piece.score, [piece]))
+    return out
+
+
+def _outside_lines(straight, tables: list[Table]) -> list[OcrLine]:
+    """The running text around the tables (headings, notes), line by line."""
+    rest = blank_tables(straight, tables, FULL_DPI)
+    return read_lines(rest, dark_mask(rest), FULL_DPI)
+
+
 def read_text_page(pdf, i: int, angle: float, markers: tuple[str, ...], min_markers: int) -> PageResult:
     """A page without ruling lines: its running text at low resolution; read
-    again, sharper, one cell per OCR box, when that text shows table words."""
+    again, sharper, one cell per block of text, when that text shows table words."""
     from ..text import normalize_label
     low, _ = _straight(pdf, i, LOW_DPI, angle)
-    lines = run_ocr(low, pieces=False)
+    lines = read_lines(low, dark_mask(low), LOW_DPI)
     frame = _Frame(angle, low.shape[1], low.shape[0], LOW_DPI)
     norm = normalize_label("".join(line.text for line in lines))
     if sum(1 for m in markers if m in norm) < min_markers:
         return PageResult(line_rows(lines, frame, i + 1), False)
     gray, _ = _straight(pdf, i, FULL_DPI, angle)
-    lines = run_ocr(gray, pieces=False)
+    lines = read_lines(gray, dark_mask(gray), FULL_DPI, split=1.0)
     frame = _Frame(angle, gray.shape[1], gray.shape[0], FULL_DPI)
     return PageResult(line_rows(lines, frame, i + 1, cells=True), True)
 

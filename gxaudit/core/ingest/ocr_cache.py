@@ -12,7 +12,7 @@ from ..document import Row, Span
 
 log = logging.getLogger("gxaudit.ingest.ocr")
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2           # 2: table cells and running text by recognition only (ocr_cells)
 
 
 @dataclass

@@ -1,0 +1,218 @@
+"""Pages read line by line: recognition only, on crops of the page image.
+
+The grid (ruling lines → cells) already says where every cell is, so the
+text detector has nothing to find inside a table.  Each cell's inside is cut
+out of the straightened page, split into its text lines by the ink's
+horizontal profile, and every line goes to the recogniser alone, in
+batches.  That is both faster and lighter than the detector over a whole
+page at full resolution (the detector's feature maps on a 1400 × 2000 image
+were most of the reader's memory), and a number can only ever be read inside
+the cell it is printed in.
+
+A cell's confidence is the lowest score of its characters, as on the full
+pipeline.  Specks below the ink threshold are not text; ink that the
+recogniser reads as nothing leaves the cell with ink and no text, which the
+caller flags as unreadable.
+
+Running text (the pages without tables, and the headings around the tables)
+is cut into lines the same way, by the page's ink profile: a page of a
+report is one column of lines.  Only a band of ink much taller than a line
+(a seal, a picture, lines run together) goes to the detector, alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .gridfind import Table, _regions
+from . import ocr_engine
+from .ocr_engine import OcrLine, Piece
+
+# Typical table type: 9–12 pt.  Sizes below are in points at the page image's dpi.
+LINE_PT = 10.5          # height of a line of text
+INSET_PT = 1.8          # a cell's border (up to 3 pt thick, centred on the boundary) and its antialiasing
+PAD_PX = 3              # white kept around a line's ink for the recogniser
+
+
+@dataclass
+class Crop:
+    """One line of ink inside a cell (or outside the tables), in image pixels."""
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    line: int              # crops with the same line index sit on one text line
+
+
+def min_ink(dpi: float) -> int:
+    """Fewer dark pixels than this is a speck, not a character (a digit "1" in
+    9-point type is about 2 × 14 pixels at 170 dpi)."""
+    return max(10, int(12 * (dpi / 170) ** 2))
+
+
+def _runs(flags) -> list[tuple[int, int]]:
+    """[start, end) of each run of True."""
+    import numpy as np
+    f = np.concatenate(([False], np.asarray(flags, dtype=bool), [False]))
+    d = np.diff(f.astype(np.int8))
+    return list(zip(np.nonzero(d == 1)[0].tolist(), np.nonzero(d == -1)[0].tolist()))
+
+
+def _merge_bands(bands: list[tuple[int, int]], height: float) -> list[tuple[int, int]]:
+    """Join the pieces of one text line that the profile split: a band much
+    lower than a line (the strokes of 二 or 三, a dash, a comma) joins its
+    nearest neighbour when both fit in one line's height."""
+    bands = list(bands)
+    changed = True
+    while changed and len(bands) > 1:
+        changed = False
+        for k, (s, e) in enumerate(bands):
+            if e - s >= 0.6 * height:
+                continue
+            options = []
+            if k > 0 and s - bands[k - 1][1] <= 0.4 * height and e - bands[k - 1][0] <= 1.4 * height:
+                options.append((s - bands[k - 1][1], k - 1))
+            if k + 1 < len(bands) and bands[k + 1][0] - e <= 0.4 * height \
+                    and bands[k + 1][1] - s <= 1.4 * height:
+                options.append((bands[k + 1][0] - e, k + 1))
+            if not options:
+                continue
+            _, other = min(options)
+            lo, hi = min(k, other), max(k, other)
+            bands[lo:hi + 1] = [(bands[lo][0], bands[hi][1])]
+            changed = True
+            break
+    return bands
+
+
+def _trim_edges(region):
+    """Rows and columns at a crop's edges that are mostly ink are what is left
+    of a ruling line (a page turned a little): cleared."""
+    region = region.copy()
+    h, w = region.shape
+    for _ in range(3):
+        if h and region[0].mean() > 0.5:
+            region[0] = False
+        if h and region[-1].mean() > 0.5:
+            region[-1] = False
+        if w and region[:, 0].mean() > 0.5:
+            region[:, 0] = False
+        if w and region[:, -1].mean() > 0.5:
+            region[:, -1] = False
+    return region
+
+
+def line_crops(dark, box, dpi: float, first_line: int = 0) -> list[Crop]:
+    """The text lines of ink inside one box (x0, y0, x1, y1) of the image, each
+    split where a gap wider than two lines' height separates its parts."""
+    import numpy as np
+    inset = int(round(INSET_PT * dpi / 72)) + 1
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    a, b, c, d = y0 + inset, y1 - inset, x0 + inset, x1 - inset
+    if b - a < 2 or d - c < 2:
+        return []
+    region = _trim_edges(dark[a:b, c:d])
+    if int(region.sum()) < min_ink(dpi):
+        return []
+    height = LINE_PT * dpi / 72
+    crops: list[Crop] = []
+    line = first_line
+    h, w = dark.shape
+    for s, e in _merge_bands(_runs(region.any(axis=1)), height):
+        band = region[s:e]
+        if int(band.sum()) < min_ink(dpi):
+            continue
+        parts = _merge_parts(_runs(band.any(axis=0)), 2 * height)
+        for ps, pe in parts:
+            if int(band[:, ps:pe].sum()) < min_ink(dpi):
+                continue
+            crops.append(Crop(max(0, c + ps - PAD_PX), max(0, a + s - PAD_PX),
+                              min(w, c + pe + PAD_PX), min(h, a + e + PAD_PX), line))
+        line += 1
+    return crops
+
+
+def _merge_parts(runs: list[tuple[int, int]], gap: float) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in runs:
+        if out and s - out[-1][1] <= gap:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def table_crops(tables: list[Table], dark, dpi: float) -> list[Crop]:
+    """The text lines of every cell (merged regions once) of the tables."""
+    crops: list[Crop] = []
+    for t in tables:
+        _rep, boxes = _regions(t)
+        for box in boxes.values():
+            crops += line_crops(dark, box, dpi, first_line=len(crops) and crops[-1].line + 1)
+    return crops
+
+
+def blank_tables(gray, tables: list[Table], dpi: float):
+    """The page image with its tables painted white (what is left is the
+    running text around them)."""
+    out = gray.copy()
+    pad = int(round(2 * dpi / 72))
+    h, w = out.shape
+    for t in tables:
+        x0, y0, x1, y1 = t.bbox
+        out[max(0, int(y0) - pad):min(h, int(y1) + pad + 1), max(0, int(x0) - pad):min(w, int(x1) + pad + 1)] = 255
+    return out
+
+
+def _reference_height(bands: list[tuple[int, int]], dpi: float) -> float:
+    """The usual height of a line on this page: the median band at least half
+    a table line high (body text is often 14–16 pt, larger than in the tables)."""
+    floor = 0.5 * LINE_PT * dpi / 72
+    heights = sorted(e - s for s, e in bands if e - s >= floor)
+    return float(heights[len(heights) // 2]) if heights else LINE_PT * dpi / 72
+
+
+def page_crops(dark, dpi: float, split: float) -> tuple[list[Crop], list[tuple[int, int, int, int]]]:
+    """The lines of running text on a page image: crops for the recogniser,
+    each line cut where a gap wider than ``split`` line heights separates its
+    parts; and the bands too tall to be one line, for the detector."""
+    rows = dark.sum(axis=1) >= 2                   # a lone speck does not make a line
+    bands = _runs(rows)
+    height = _reference_height(bands, dpi)
+    crops: list[Crop] = []
+    tall: list[tuple[int, int, int, int]] = []
+    h, w = dark.shape
+    for line, (s, e) in enumerate(_merge_bands(bands, height)):
+        band = dark[s:e]
+        if int(band.sum()) < min_ink(dpi):
+            continue
+        cols = _runs(band.any(axis=0))
+        if e - s > 2.5 * height:
+            tall.append((max(0, cols[0][0] - PAD_PX), max(0, s - PAD_PX),
+                         min(w, cols[-1][1] + PAD_PX), min(h, e + PAD_PX)))
+            continue
+        for ps, pe in _merge_parts(cols, split * height):
+            if int(band[:, ps:pe].sum()) < min_ink(dpi):
+                continue
+            crops.append(Crop(max(0, ps - PAD_PX), max(0, s - PAD_PX), min(w, pe + PAD_PX),
+                              min(h, e + PAD_PX), line))
+    return crops, tall
+
+
+def read_lines(gray, dark, dpi: float, split: float = 2.0) -> list[OcrLine]:
+    """OCR lines of running text: one per crop, recognition only; the
+    detector runs on the tall bands alone."""
+    crops, tall = page_crops(dark, dpi, split)
+    texts = ocr_engine.recognise(gray, [(c.x0, c.y0, c.x1, c.y1) for c in crops])
+    out: list[OcrLine] = []
+    for c, (text, score) in zip(crops, texts):
+        if not text:
+            continue
+        piece = Piece(text, c.x0, c.y0, c.x1, c.y1, round(score, 4), c.line)
+        out.append(OcrLine(text, c.x0, c.y0, c.x1, c.y1, piece.score, [piece]))
+    base = len(out) + 1_000_000
+    for x0, y0, x1, y1 in tall:
+        for k, ln in enumerate(ocr_engine.run_ocr(gray[y0:y1, x0:x1], pieces=False)):
+            box = (ln.x0 + x0, ln.y0 + y0, ln.x1 + x0, ln.y1 + y0)
+            out.append(OcrLine(ln.text, *box, ln.score, [Piece(ln.text, *box, ln.score, base + k)]))
+        base += 10_000
+    return out
