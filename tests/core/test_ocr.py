@@ -132,6 +132,19 @@ def test_scan_provenance(scans, name):
 # --------------------------------------------------------------------------
 
 @needs_ocr
+def test_a_red_seal_across_the_tables_gives_no_wrong_number(tmp_path, monkeypatch):
+    """A seal stamped over 表三/表四: a cell whose ink is taller than a line
+    goes to the detector instead of being read as one line (read as one
+    line, the seal's strokes became digits: 4 wrong cells on this report)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    scan = make_scan(require(HONGZE_2024), tmp_path / "seal.pdf", dpi=170, angle=0.6, blur=0.7, seal=True)
+    (report, _), (twin, _) = check_file(str(scan)), check_file(str(HONGZE_2024))
+    equal, flagged, wrong = _compare(report, twin)
+    assert wrong == [], wrong
+    assert len(equal) >= 0.95 * len(twin.cells), (len(equal), flagged)
+
+
+@needs_ocr
 def test_no_network_during_ocr(one_page, monkeypatch):
     def refuse(*a, **k):
         raise AssertionError("network access attempted during OCR")

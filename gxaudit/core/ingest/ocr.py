@@ -50,7 +50,7 @@ import math
 
 from ..document import Row, Span
 from .gridfind import Table, _locate, _regions, find_tables, is_table_page
-from .ocr_cells import blank_tables, read_lines, table_crops
+from .ocr_cells import blank_tables, detect_in_cells, read_lines, table_crops
 from .layout import is_page_number
 from . import ocr_engine
 from .ocr_cache import PageResult, cache_dir, cache_load, cache_store  # noqa: F401
@@ -336,13 +336,13 @@ def read_table_page(pdf, index: int, angle: float, table_base: int) -> list[Row]
 
 def _cell_lines(straight, dark, tables: list[Table]) -> list[OcrLine]:
     """The tables' cells, line by line, by recognition only (no detector)."""
-    crops = table_crops(tables, dark, FULL_DPI)
+    crops, tall = table_crops(tables, dark, FULL_DPI)
     texts = ocr_engine.recognise(straight, [(c.x0, c.y0, c.x1, c.y1) for c in crops])
     out: list[OcrLine] = []
     for c, (text, score) in zip(crops, texts):
         piece = Piece(text, c.x0, c.y0, c.x1, c.y1, round(score, 4), c.line)
         out.append(OcrLine(text, c.x0, c.y0, c.x1, c.y1, piece.score, [piece]))
-    return out
+    return out + detect_in_cells(straight, tall, FULL_DPI)
 
 
 def _outside_lines(straight, tables: list[Table]) -> list[OcrLine]:

@@ -30,6 +30,7 @@ from .ocr_engine import OcrLine, Piece
 # Typical table type: 9–12 pt.  Sizes below are in points at the page image's dpi.
 LINE_PT = 10.5          # height of a line of text
 INSET_PT = 1.8          # a cell's border (up to 3 pt thick, centred on the boundary) and its antialiasing
+TALL_LINE = 1.6         # a band of ink in a cell taller than this many table lines is no text line
 PAD_PX = 3              # white kept around a line's ink for the recogniser
 
 
@@ -101,9 +102,11 @@ def _trim_edges(region):
     return region
 
 
-def line_crops(dark, box, dpi: float, first_line: int = 0) -> list[Crop]:
+def line_crops(dark, box, dpi: float, first_line: int = 0) -> list[Crop] | None:
     """The text lines of ink inside one box (x0, y0, x1, y1) of the image, each
-    split where a gap wider than two lines' height separates its parts."""
+    split where a gap wider than two lines' height separates its parts; None
+    when the box holds ink much taller than a line of table text (a seal or
+    a signature over the cell), which only the detector can sort out."""
     import numpy as np
     inset = int(round(INSET_PT * dpi / 72)) + 1
     x0, y0, x1, y1 = (int(round(v)) for v in box)
@@ -121,6 +124,8 @@ def line_crops(dark, box, dpi: float, first_line: int = 0) -> list[Crop]:
         band = region[s:e]
         if int(band.sum()) < min_ink(dpi):
             continue
+        if e - s > TALL_LINE * height:
+            return None
         parts = _merge_parts(_runs(band.any(axis=0)), 2 * height)
         for ps, pe in parts:
             if int(band[:, ps:pe].sum()) < min_ink(dpi):
@@ -141,14 +146,41 @@ def _merge_parts(runs: list[tuple[int, int]], gap: float) -> list[tuple[int, int
     return out
 
 
-def table_crops(tables: list[Table], dark, dpi: float) -> list[Crop]:
-    """The text lines of every cell (merged regions once) of the tables."""
+def table_crops(tables: list[Table], dark, dpi: float) -> tuple[list[Crop], list[list[float]]]:
+    """The text lines of every cell (merged regions once) of the tables, and
+    the boxes of the cells that need the detector."""
     crops: list[Crop] = []
+    tall: list[list[float]] = []
     for t in tables:
         _rep, boxes = _regions(t)
         for box in boxes.values():
-            crops += line_crops(dark, box, dpi, first_line=len(crops) and crops[-1].line + 1)
-    return crops
+            found = line_crops(dark, box, dpi, first_line=len(crops) and crops[-1].line + 1)
+            if found is None:
+                tall.append(box)
+            else:
+                crops += found
+    return crops, tall
+
+
+def detect_in_cells(gray, boxes: list[list[float]], dpi: float) -> list[OcrLine]:
+    """The detector and recogniser over the part of the page that holds the
+    given cells (once, around all of them, at the page's own scale), keeping
+    the characters whose centres fall inside those cells."""
+    if not boxes:
+        return []
+    h, w = gray.shape
+    pad = int(round(20 * dpi / 72))
+    x0 = max(0, int(min(b[0] for b in boxes)) - pad)
+    y0 = max(0, int(min(b[1] for b in boxes)) - pad)
+    x1 = min(w, int(max(b[2] for b in boxes)) + pad)
+    y1 = min(h, int(max(b[3] for b in boxes)) + pad)
+    out: list[OcrLine] = []
+    for k, ln in enumerate(ocr_engine.run_ocr(gray[y0:y1, x0:x1], pieces=True)):
+        for p in ln.pieces:
+            q = Piece(p.text, p.x0 + x0, p.y0 + y0, p.x1 + x0, p.y1 + y0, p.score, 2_000_000 + k)
+            if any(b[0] <= q.cx <= b[2] and b[1] <= q.cy <= b[3] for b in boxes):
+                out.append(OcrLine(q.text, q.x0, q.y0, q.x1, q.y1, q.score, [q]))
+    return out
 
 
 def blank_tables(gray, tables: list[Table], dpi: float):
