@@ -162,24 +162,37 @@ def table_crops(tables: list[Table], dark, dpi: float) -> tuple[list[Crop], list
     return crops, tall
 
 
+def _clusters(boxes: list[list[float]], pad: float) -> list[list[list[float]]]:
+    """Boxes whose padded extents overlap, grouped (a seal's cells together,
+    a tall label column on its own)."""
+    groups: list[list[list[float]]] = []
+    for b in boxes:
+        near = [g for g in groups if any(b[0] - pad <= o[2] + pad and o[0] - pad <= b[2] + pad
+                                         and b[1] - pad <= o[3] + pad and o[1] - pad <= b[3] + pad
+                                         for o in g)]
+        merged = [b] + [o for g in near for o in g]
+        groups = [g for g in groups if not any(g is n for n in near)] + [merged]
+    return groups
+
+
 def detect_in_cells(gray, boxes: list[list[float]], dpi: float) -> list[OcrLine]:
-    """The detector and recogniser over the part of the page that holds the
-    given cells (once, around all of them, at the page's own scale), keeping
-    the characters whose centres fall inside those cells."""
-    if not boxes:
-        return []
+    """The detector and recogniser over the part of the page around each
+    group of the given cells (at the page's own scale), keeping the
+    characters whose centres fall inside those cells."""
     h, w = gray.shape
     pad = int(round(20 * dpi / 72))
-    x0 = max(0, int(min(b[0] for b in boxes)) - pad)
-    y0 = max(0, int(min(b[1] for b in boxes)) - pad)
-    x1 = min(w, int(max(b[2] for b in boxes)) + pad)
-    y1 = min(h, int(max(b[3] for b in boxes)) + pad)
     out: list[OcrLine] = []
-    for k, ln in enumerate(ocr_engine.run_ocr(gray[y0:y1, x0:x1], pieces=True)):
-        for p in ln.pieces:
-            q = Piece(p.text, p.x0 + x0, p.y0 + y0, p.x1 + x0, p.y1 + y0, p.score, 2_000_000 + k)
-            if any(b[0] <= q.cx <= b[2] and b[1] <= q.cy <= b[3] for b in boxes):
-                out.append(OcrLine(q.text, q.x0, q.y0, q.x1, q.y1, q.score, [q]))
+    for group in _clusters(boxes, pad):
+        x0 = max(0, int(min(b[0] for b in group)) - pad)
+        y0 = max(0, int(min(b[1] for b in group)) - pad)
+        x1 = min(w, int(max(b[2] for b in group)) + pad)
+        y1 = min(h, int(max(b[3] for b in group)) + pad)
+        for k, ln in enumerate(ocr_engine.run_ocr(gray[y0:y1, x0:x1], pieces=True)):
+            for p in ln.pieces:
+                q = Piece(p.text, p.x0 + x0, p.y0 + y0, p.x1 + x0, p.y1 + y0, p.score,
+                          2_000_000 + 1000 * len(out) + k)
+                if any(b[0] <= q.cx <= b[2] and b[1] <= q.cy <= b[3] for b in group):
+                    out.append(OcrLine(q.text, q.x0, q.y0, q.x1, q.y1, q.score, [q]))
     return out
 
 

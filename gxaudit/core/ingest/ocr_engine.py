@@ -25,6 +25,7 @@ _ALLOWED_PARAMS = frozenset({
     "Global.return_word_box", "Global.return_single_char_box",
     "Det.model_path", "Rec.model_path",
     "Rec.rec_batch_num", "Det.box_thresh", "Det.thresh", "Det.unclip_ratio",
+    "Det.limit_type", "Det.limit_side_len",
 })
 _MODEL_KEYS = ("Det.model_path", "Rec.model_path")
 REC_MIN_WIDTH = 160     # pixels at the recogniser's 48-pixel height
@@ -67,6 +68,16 @@ def engine_params(extra: dict | None = None) -> dict:
         "Global.log_level": "error",
         "Global.use_cls": False,          # pages are upright; no 180° text
         "Global.text_score": 0.05,        # keep weak readings: they are flagged, not dropped
+        # The detector sees only parts of a page (a seal's cells, a tall band of
+        # text) already at the reading resolution: never enlarged (rapidocr's
+        # default makes the short side 736 px: a narrow column of cells became a
+        # 736 x 3000 image and 400 MB), only reduced beyond 960 px (memory).
+        "Det.limit_type": "max",
+        "Det.limit_side_len": 960,
+        # Lines found by the detector are recognised one at a time: six wide
+        # lines padded to the widest cost 350 MB (crops cut by gxaudit itself
+        # are batched by shape in recognise()).
+        "Rec.rec_batch_num": 1,
         "Det.model_path": models["det"],
         "Rec.model_path": models["rec"],
     }
@@ -176,6 +187,8 @@ def run_ocr(gray, pieces: bool = True) -> list[OcrLine]:
     img = np.ascontiguousarray(np.stack([gray] * 3, axis=-1))
     eng = engine()
     with _RUN_LOCK:
+        if eng.text_det is None:              # first use of the detector
+            _lean_session(eng._load_det_model(), eng.cfg.Det.model_path)
         res = eng(img, return_word_box=pieces, return_single_char_box=pieces)
     if res is None or getattr(res, "txts", None) is None or res.boxes is None:
         return []
