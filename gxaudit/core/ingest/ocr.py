@@ -50,12 +50,11 @@ import math
 
 from ..document import Row, Span
 from .gridfind import Table, _locate, _regions, find_tables, is_table_page
-from .ocr_cells import blank_tables, detect_in_cells, read_lines, table_crops
 from .layout import is_page_number
-from . import ocr_engine
 from .ocr_cache import PageResult, cache_dir, cache_load, cache_store  # noqa: F401
 from .ocr_engine import (MISSING_MESSAGE, OcrLine, Piece, available, bundled_models,  # noqa: F401
                          check_params, engine, engine_params)
+from .ocr_cells import blank_tables, read_cells, read_lines
 from .ocr_image import dark_mask, ruling, skew_angle
 from .progress import check_cancelled, report_progress
 
@@ -329,20 +328,9 @@ def read_table_page(pdf, index: int, angle: float, table_base: int) -> list[Row]
     dark = dark_mask(straight)
     hs, vs = ruling(dark, FULL_DPI)
     tables = find_tables(hs, vs, FULL_DPI)
-    lines = _cell_lines(straight, dark, tables) + _outside_lines(straight, tables)
+    lines = read_cells(straight, dark, tables, FULL_DPI) + _outside_lines(straight, tables)
     frame = _Frame(angle, straight.shape[1], straight.shape[0], FULL_DPI)
     return grid_rows(lines, tables, dark, frame, FULL_DPI, index + 1, table_base)
-
-
-def _cell_lines(straight, dark, tables: list[Table]) -> list[OcrLine]:
-    """The tables' cells, line by line, by recognition only (no detector)."""
-    crops, tall = table_crops(tables, dark, FULL_DPI)
-    texts = ocr_engine.recognise(straight, [(c.x0, c.y0, c.x1, c.y1) for c in crops])
-    out: list[OcrLine] = []
-    for c, (text, score) in zip(crops, texts):
-        piece = Piece(text, c.x0, c.y0, c.x1, c.y1, round(score, 4), c.line)
-        out.append(OcrLine(text, c.x0, c.y0, c.x1, c.y1, piece.score, [piece]))
-    return out + detect_in_cells(straight, tall, FULL_DPI)
 
 
 def _outside_lines(straight, tables: list[Table]) -> list[OcrLine]:

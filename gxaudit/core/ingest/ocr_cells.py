@@ -175,24 +175,45 @@ def _clusters(boxes: list[list[float]], pad: float) -> list[list[list[float]]]:
     return groups
 
 
-def detect_in_cells(gray, boxes: list[list[float]], dpi: float) -> list[OcrLine]:
-    """The detector and recogniser over the part of the page around each
-    group of the given cells (at the page's own scale), keeping the
-    characters whose centres fall inside those cells."""
+def _recognised(gray, crops: list[Crop], keep_empty: bool) -> list[OcrLine]:
+    """Each crop read by the recogniser: one OCR line holding one piece.  In a
+    cell an empty reading is kept (ink that reads as nothing makes the cell
+    unreadable); in running text it is dropped."""
+    texts = ocr_engine.recognise(gray, [(c.x0, c.y0, c.x1, c.y1) for c in crops])
+    out: list[OcrLine] = []
+    for c, (text, score) in zip(crops, texts):
+        if text or keep_empty:
+            piece = Piece(text, c.x0, c.y0, c.x1, c.y1, round(score, 4), c.line)
+            out.append(OcrLine(text, c.x0, c.y0, c.x1, c.y1, piece.score, [piece]))
+    return out
+
+
+def _detected(gray, box: tuple[int, int, int, int], pieces: bool, line_base: int) -> list[Piece]:
+    """The detector and recogniser over one region of the page: its characters
+    (``pieces``) or its lines, each as a piece in page pixels."""
+    x0, y0, x1, y1 = box
+    out: list[Piece] = []
+    for k, ln in enumerate(ocr_engine.run_ocr(gray[y0:y1, x0:x1], pieces=pieces)):
+        for p in (ln.pieces if pieces else [ln]):
+            out.append(Piece(p.text, p.x0 + x0, p.y0 + y0, p.x1 + x0, p.y1 + y0, p.score, line_base + k))
+    return out
+
+
+def read_cells(gray, dark, tables: list[Table], dpi: float) -> list[OcrLine]:
+    """The tables' cells, line by line, by recognition only; the cells whose
+    ink is taller than a line by the detector, around each group of them, at
+    the page's own scale, keeping the characters whose centres fall inside
+    those cells."""
+    crops, tall = table_crops(tables, dark, dpi)
+    out = _recognised(gray, crops, keep_empty=True)
     h, w = gray.shape
     pad = int(round(20 * dpi / 72))
-    out: list[OcrLine] = []
-    for group in _clusters(boxes, pad):
-        x0 = max(0, int(min(b[0] for b in group)) - pad)
-        y0 = max(0, int(min(b[1] for b in group)) - pad)
-        x1 = min(w, int(max(b[2] for b in group)) + pad)
-        y1 = min(h, int(max(b[3] for b in group)) + pad)
-        for k, ln in enumerate(ocr_engine.run_ocr(gray[y0:y1, x0:x1], pieces=True)):
-            for p in ln.pieces:
-                q = Piece(p.text, p.x0 + x0, p.y0 + y0, p.x1 + x0, p.y1 + y0, p.score,
-                          2_000_000 + 1000 * len(out) + k)
-                if any(b[0] <= q.cx <= b[2] and b[1] <= q.cy <= b[3] for b in group):
-                    out.append(OcrLine(q.text, q.x0, q.y0, q.x1, q.y1, q.score, [q]))
+    for n, group in enumerate(_clusters(tall, pad)):
+        box = (max(0, int(min(b[0] for b in group)) - pad), max(0, int(min(b[1] for b in group)) - pad),
+               min(w, int(max(b[2] for b in group)) + pad), min(h, int(max(b[3] for b in group)) + pad))
+        for q in _detected(gray, box, True, 2_000_000 + 10_000 * n):
+            if any(b[0] <= q.cx <= b[2] and b[1] <= q.cy <= b[3] for b in group):
+                out.append(OcrLine(q.text, q.x0, q.y0, q.x1, q.y1, q.score, [q]))
     return out
 
 
@@ -247,17 +268,8 @@ def read_lines(gray, dark, dpi: float, split: float = 2.0) -> list[OcrLine]:
     """OCR lines of running text: one per crop, recognition only; the
     detector runs on the tall bands alone."""
     crops, tall = page_crops(dark, dpi, split)
-    texts = ocr_engine.recognise(gray, [(c.x0, c.y0, c.x1, c.y1) for c in crops])
-    out: list[OcrLine] = []
-    for c, (text, score) in zip(crops, texts):
-        if not text:
-            continue
-        piece = Piece(text, c.x0, c.y0, c.x1, c.y1, round(score, 4), c.line)
-        out.append(OcrLine(text, c.x0, c.y0, c.x1, c.y1, piece.score, [piece]))
-    base = len(out) + 1_000_000
-    for x0, y0, x1, y1 in tall:
-        for k, ln in enumerate(ocr_engine.run_ocr(gray[y0:y1, x0:x1], pieces=False)):
-            box = (ln.x0 + x0, ln.y0 + y0, ln.x1 + x0, ln.y1 + y0)
-            out.append(OcrLine(ln.text, *box, ln.score, [Piece(ln.text, *box, ln.score, base + k)]))
-        base += 10_000
+    out = _recognised(gray, crops, keep_empty=False)
+    for n, box in enumerate(tall):
+        out += [OcrLine(q.text, q.x0, q.y0, q.x1, q.y1, q.score, [q])
+                for q in _detected(gray, box, False, 1_000_000 + 10_000 * n)]
     return out
