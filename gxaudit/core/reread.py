@@ -2,8 +2,11 @@
 
 A broken identity on a PDF is either the report's own error or a reading
 error (a number taken from the wrong cell, a digit lost at a page edge).
-The cells of every table finding are read again by an independent reader
-(PDFium's text inside the cell's box, ingest/pdfcells.py); where the two
+The cells of every table finding are read again as the characters inside
+the cell's box, by pdfminer and by PDFium (ingest/pdfcells.py), one of
+which shares neither the parser nor the grid with the first reading
+(PDFium's grid, or pdfplumber's table finder on a page PDFium found no
+ruled table on); where the two
 readings differ, an F-READ warning names the cell and both readings, so the
 auditor looks at the source before calling the agency wrong.  F-READ is
 never a suspect and suggests nothing: which reading is right is for the
@@ -63,13 +66,21 @@ def reading_findings(report: Report, findings: list[Finding], data: bytes | None
             return []
     if report.source.sha256 and hashlib.sha256(data).hexdigest() != report.source.sha256:
         return []
-    from .ingest.pdfcells import texts_in_boxes
-    try:
-        second = texts_in_boxes(data, {k: (report.cells[k].page, report.cells[k].bbox) for k in keys})
-    except Exception:  # noqa: BLE001 - a second opinion; the check stands without it
-        log.warning("second reading of %s failed", report.source.path, exc_info=True)
-        return []
-    return [f for k in keys if k in second and (f := _compare(report, k, second[k])) is not None]
+    from .ingest.pdfcells import plumber_texts_in_boxes, texts_in_boxes
+    boxes = {k: (report.cells[k].page, report.cells[k].bbox) for k in keys}
+    readings = []
+    for reader in (plumber_texts_in_boxes, texts_in_boxes):
+        try:
+            readings.append(reader(data, boxes))
+        except Exception:  # noqa: BLE001 - a second opinion; the check stands without it
+            log.warning("second reading of %s failed", report.source.path, exc_info=True)
+    out = []
+    for k in keys:
+        f = next((f for second in readings if k in second
+                  and (f := _compare(report, k, second[k])) is not None), None)
+        if f is not None:
+            out.append(f)
+    return out
 
 
 def _compare(report: Report, key: str, text: str) -> Finding | None:

@@ -1,6 +1,7 @@
 """F-READ (issue 13): the cells a table finding rests on are read a second
-time, by PDFium's characters inside each cell's box, independently of
-pdfplumber's table finder; a disagreement is a reading finding, never a suspect."""
+time, by pdfminer's and PDFium's characters inside each cell's box,
+independently of the grid that read the table; a disagreement is a reading
+finding, never a suspect."""
 from __future__ import annotations
 
 import dataclasses
@@ -9,7 +10,7 @@ import glob
 import pytest
 
 from gxaudit.core import session
-from gxaudit.core.ingest.pdfcells import texts_in_boxes
+from gxaudit.core.ingest.pdfcells import plumber_texts_in_boxes, texts_in_boxes
 from gxaudit.core.review import ReviewStore
 from gxaudit.core.session import check_path, open_for_review, open_report
 from gxaudit.core.text import parse_value
@@ -24,9 +25,10 @@ def _pdfs():
     return sorted(glob.glob(str(CORPUS / "*.pdf")) + glob.glob(str(FIXTURES / "**" / "*.pdf"), recursive=True))
 
 
-def test_both_readings_agree_on_every_cell_of_every_text_pdf():
-    """The second reading is a reader in its own right: on every text-layer
-    PDF we hold it reads every cell with a box as the table finder does."""
+@pytest.mark.parametrize("reader", [plumber_texts_in_boxes, texts_in_boxes], ids=["pdfminer", "pdfium"])
+def test_both_readings_agree_on_every_cell_of_every_text_pdf(reader):
+    """Each second reading is a reader in its own right: on every text-layer
+    PDF we hold it reads every cell with a box as the table reader does."""
     compared = 0
     for path in _pdfs():
         try:
@@ -36,7 +38,7 @@ def test_both_readings_agree_on_every_cell_of_every_text_pdf():
         if rep.source.format != "pdf":
             continue
         keys = [k for k, c in rep.cells.items() if c.page and c.bbox and c.status in ("ok", "blank", "placeholder")]
-        second = texts_in_boxes(open(path, "rb").read(), {k: (rep.cells[k].page, rep.cells[k].bbox) for k in keys})
+        second = reader(open(path, "rb").read(), {k: (rep.cells[k].page, rep.cells[k].bbox) for k in keys})
         wrong = {k: (rep.cells[k].raw, second.get(k)) for k in keys
                  if (parse_value(second.get(k)).value, parse_value(second.get(k)).status)
                  != (rep.cells[k].value, rep.cells[k].status)}

@@ -1,16 +1,19 @@
 """Reader for PDF files with a text layer.
 
-Two libraries, each for what it does well (platform.md):
-
 * **pypdfium2** pulls every page's text quickly.  It decides which pages hold
   the statistical tables (by the labels and headings of formats.py) and
   gives the running text of every other page.  It also tells a scan (no text
   layer), an encrypted file and a damaged file apart before anything slow runs.
-* **pdfplumber** runs its table machinery only on the table pages.  Each
-  table row becomes a grid row with one Span per grid cell (page and bbox in
-  PDF points, ``[x0, top, x1, bottom]``); a cell covered by a merged (spanned)
-  neighbour comes back as ``None`` and becomes a ``merged`` Span carrying the
-  covering cell's box.  Text outside the tables becomes one-cell line rows.
+  It reads the table pages too (pdfgrid.py): ruling lines from the page's
+  path objects, cells by the grid finder the OCR shares, each cell's text
+  from the character boxes.  Each table row becomes a grid row with one Span
+  per grid cell (page and bbox in PDF points, ``[x0, top, x1, bottom]``); a
+  cell covered by a merged (spanned) neighbour becomes a ``merged`` Span
+  carrying the covering cell's box.  Text outside the tables becomes
+  one-cell line rows.
+* **pdfplumber** reads a table page only where PDFium finds rules but no
+  table in them, with its own table finder, and is the independent second
+  reading of the cells a finding rests on (reread.py).
 
 Rows come in reading order — by page, then by vertical position — so the
 section headings (二、三、四…) precede their tables.  The reader never decides
@@ -316,15 +319,19 @@ def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) ->
             _refuse(texts, scan_pages)
             table_pages = _table_pages(texts, pdf)
             scanned = _ocr_pages(pdf, path, scan_pages, table_pages, sha256, progress, cancel)
+            gridded = _grid_pages(pdf, [i for i in table_pages if i not in scanned])
         finally:
             pdf.close()
     log.info("%s: %d pages, table pages %s, scanned pages %s", path, n, [i + 1 for i in table_pages],
              [i + 1 for i in scanned])
     kind = "pdf-scan" if any(res.table for res in scanned.values()) else "pdf"
     doc = Document(kind=kind, path=path, sha256=sha256, pages=n, info=info)
-    plumbed = _plumb(path, data, table_pages)
+    plumbed = _plumb(path, data, [i for i in table_pages if i not in gridded and i not in scanned],
+                     table_base=sum(g[1] for g in gridded.values() if g))
     for i, text in enumerate(texts):
-        if i in plumbed:
+        if gridded.get(i):
+            doc.rows.extend(gridded[i][0])
+        elif i in plumbed:
             doc.rows.extend(plumbed[i])
         elif i in scanned:
             doc.rows.extend(scanned[i].rows)
@@ -372,8 +379,30 @@ def _ocr_pages(pdf, path: str, scan_pages: list[int], table_pages: list[int], sh
     raise ReportError(ocr.MISSING_MESSAGE)
 
 
-def _plumb(path: str, data: bytes, table_pages: list[int]) -> dict[int, list[Row]]:
-    """The table pages' rows through pdfplumber's table finder, by 0-based page."""
+def _grid_pages(pdf, table_pages: list[int]) -> dict[int, tuple[list[Row], int] | None]:
+    """The table pages PDFium reads, by 0-based page: the rows and number of
+    tables of a page with a ruled table; None for a page that draws no
+    table (its text is read as running text)."""
+    from .pdfgrid import NO_RULES, read_page
+    out: dict[int, tuple[list[Row], int] | None] = {}
+    base = 0
+    for i in table_pages:
+        page = pdf[i]
+        try:
+            got = read_page(page, i + 1, base)
+        finally:
+            page.close()
+        if got == NO_RULES:
+            out[i] = None
+        elif got is not None:
+            out[i] = got
+            base += got[1]
+    return out
+
+
+def _plumb(path: str, data: bytes, table_pages: list[int], table_base: int = 0) -> dict[int, list[Row]]:
+    """Table pages PDFium saw no ruled table on, through pdfplumber's table
+    finder, by 0-based page."""
     plumbed: dict[int, list[Row]] = {}
     if not table_pages:
         return plumbed
@@ -383,7 +412,6 @@ def _plumb(path: str, data: bytes, table_pages: list[int]) -> dict[int, list[Row
     page_no = None
     try:
         with pdfplumber.open(io.BytesIO(data), pages=[i + 1 for i in table_pages]) as plumb:
-            table_base = 0
             for page in plumb.pages:
                 page_no = page.page_number
                 items: list[tuple[float, int, Row]] = []

@@ -1,13 +1,18 @@
-"""A second, independent reading of a text-layer PDF's table cells: the
-characters PDFium finds with their centres inside each cell's box.
+"""Second readings of a text-layer PDF's table cells: the characters found
+with their centres inside each cell's box, by pdfminer (through
+pdfplumber) and by PDFium.
 
-The tables are read by pdfplumber (pdfminer's parser and its table finder);
-this reading shares neither the parser nor the grid, only the box.  Where
-the two agree on a cell a finding rests on, the figure is what the PDF
-prints; where they differ, the reading is in doubt, not the report."""
+The tables are read from PDFium's characters and path objects (pdfgrid.py),
+or by pdfplumber's table finder where PDFium finds no ruled table; the
+reading by the other parser shares neither the parser nor the grid with
+the first, only the box.  Where the readings agree on a cell a finding
+rests on, the figure is what the PDF prints; where they differ, the
+reading is in doubt, not the report."""
 from __future__ import annotations
 
 import logging
+
+import io
 
 from .pdfium_lock import PDFIUM
 
@@ -41,6 +46,30 @@ def texts_in_boxes(data: bytes, boxes: dict[str, tuple[int, BBox]]) -> dict[str,
             log.info("second reading stopped: a page could not be read", exc_info=True)
         finally:
             pdf.close()
+    return out
+
+
+def plumber_texts_in_boxes(data: bytes, boxes: dict[str, tuple[int, BBox]]) -> dict[str, str]:
+    """As :func:`texts_in_boxes`, with pdfminer's characters (pdfplumber's
+    ``chars``, a glyph printed twice over itself once).  A page pdfminer
+    cannot parse is left out."""
+    import pdfplumber
+    by_page: dict[int, list[tuple[str, BBox]]] = {}
+    for key, (page, box) in boxes.items():
+        by_page.setdefault(page, []).append((key, box))
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    out: dict[str, str] = {}
+    with pdfplumber.open(io.BytesIO(data), pages=sorted(by_page)) as pdf:
+        for page in pdf.pages:
+            try:
+                chars = [((c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2, c["text"])
+                         for c in page.dedupe_chars().chars if c["text"].strip()]
+            except Exception:  # noqa: BLE001 - pdfminer's many failures on a damaged page
+                log.info("second reading: page %d could not be parsed", page.page_number, exc_info=True)
+                continue
+            for key, (x0, y0, x1, y1) in by_page.get(page.page_number, []):
+                out[key] = "".join(ch for cx, cy, ch in chars
+                                   if x0 + INSET <= cx <= x1 - INSET and y0 + INSET <= cy <= y1 - INSET)
     return out
 
 
