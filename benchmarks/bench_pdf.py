@@ -11,7 +11,8 @@ of one check (tracemalloc) and the peak RSS of one end-to-end
 Issue 13 targets, as ratios in the same run: ``x floor`` (in-process check
 against the pypdfium2 text floor) <= 5; ``x e2e`` (a whole ``gxaudit check
 --json`` process against a process that only pulls the text with pypdfium2,
-``e2e floor``, interpreter start included; best of repeat/2) <= 3.
+``e2e floor``, interpreter start included; best of repeat, the two
+interleaved; gxaudit's bytecode compiled first, as an installed copy has it) <= 3.
 
 Target (issue 3): a 6-page report checked in under 1 s on one core, within
 5x of the floor.  Note the floor for a 6-page file is ~10 ms, so "5x the
@@ -97,6 +98,12 @@ def main() -> int:
     args = ap.parse_args()
     paths = args.pdfs or sorted(str(p) for p in CORPUS.glob("*.pdf"))
     os.environ.setdefault("GXAUDIT_LOG_DIR", "/tmp/gxaudit-bench-logs")
+    # An installed gxaudit runs from bytecode (pip and the bundle compile it);
+    # a shell with PYTHONDONTWRITEBYTECODE=1 would compile every module on
+    # every start.  Compile once and let the subprocesses use it.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    import compileall
+    compileall.compile_dir(str(ROOT / "gxaudit"), quiet=1)
     # Warm up: imports (pdfplumber, pdfminer, opencc) are paid once per process.
     check_once(paths[0])
     print(f"{'file':58} {'pages':>5} {'floor ms':>9} {'check ms':>9} {'x floor':>8} "
@@ -110,8 +117,13 @@ def main() -> int:
         check_once(p)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-        e2e, rss, code = min(subprocess_run(p) for _ in range(max(1, args.repeat // 2)))
-        e2e_floor = min(subprocess_floor(p) for _ in range(max(1, args.repeat // 2)))
+        # Interleaved, so a noisy moment weighs on both alike.
+        runs, floors = [], []
+        for _ in range(max(1, args.repeat)):
+            runs.append(subprocess_run(p))
+            floors.append(subprocess_floor(p))
+        e2e, rss, code = min(runs)
+        e2e_floor = min(floors)
         pps = (pages / c) if pages else float("nan")
         name = Path(p).name[:58]
         res = f"errors={result}" if pages else str(result)[:40]

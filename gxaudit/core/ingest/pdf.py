@@ -91,12 +91,14 @@ def _open_pdfium(data: bytes):
         raise ReportError(f"无法打开 PDF 文件（{exc}）。") from exc
 
 
-def _pdfium_texts(pdf) -> tuple[list[str], list[bool]]:
-    """Every page's text, and whether the page holds images (for scans)."""
+def _pdfium_texts(pdf) -> tuple[list[str], list[bool], list[bool]]:
+    """Every page's text, whether the page holds images (for scans) and
+    whether it draws enough lines to hold a ruled table."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
     texts: list[str] = []
     images: list[bool] = []
+    ruled: list[bool] = []
     for i in range(len(pdf)):
         try:
             page = pdf[i]
@@ -113,48 +115,52 @@ def _pdfium_texts(pdf) -> tuple[list[str], list[bool]]:
             if not has_text:
                 has_image = any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,),
                                                                 max_depth=2))
+            texts.append(text)
+            images.append(has_image)
+            ruled.append(has_text and _ruled(page))
         finally:
             page.close()
-        texts.append(text)
-        images.append(has_image)
-    return texts, images
+    return texts, images, ruled
 
 
-def _ruled(pdf, index: int) -> bool:
+def _ruled(page) -> bool:
     """Whether a page draws enough lines or boxes to hold a ruled table
-    (pdfplumber's table finder looks for ruling lines; a page of prose that
-    quotes the table's words — "结果维持 72 件，结果纠正 64 件" — has none)."""
+    (a page of prose that quotes the table's words — "结果维持 72 件，结果纠正
+    64 件" — has none).  Path objects on the page and one form deep."""
     import pypdfium2.raw as pdfium_c
-    page = pdf[index]
-    try:
-        n = 0
-        for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=2):
+    path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    n = 0
+    for k in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, k)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == path:
             n += 1
-            if n >= MIN_PATHS:
-                return True
-        return False
-    finally:
-        page.close()
+        elif kind == form:
+            n += sum(1 for j in range(pdfium_c.FPDFFormObj_CountObjects(obj))
+                     if pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFFormObj_GetObject(obj, j)) == path)
+        if n >= MIN_PATHS:
+            return True
+    return False
 
 
-def _table_pages(texts: list[str], pdf=None) -> list[int]:
+def _table_pages(texts: list[str], ruled: list[bool] | None = None) -> list[int]:
     """0-based indices of the pages that hold tables 二/三/四."""
     markers = _table_markers()
     scored: list[tuple[int, int]] = []
     for i, t in enumerate(texts):
         norm = normalize_label(t)
         score = sum(1 for m in markers if m in norm)
-        if score >= MIN_MARKERS and (pdf is None or _ruled(pdf, i)):
+        if score >= MIN_MARKERS and (ruled is None or ruled[i]):
             scored.append((score, i))
     if len(scored) > MAX_TABLE_PAGES:
         log.info("%d candidate table pages; keeping the %d best", len(scored), MAX_TABLE_PAGES)
         scored = sorted(scored, reverse=True)[:MAX_TABLE_PAGES]
     pages = {i for _, i in scored}
-    if pdf is not None:
+    if ruled is not None:
         # A table continued on the next page: that page may hold only a row or
         # two of numbers (no labels to score), but it draws the table's lines.
         pages |= {i + 1 for i in pages if i + 1 < len(texts) and i + 1 not in pages
-                  and texts[i + 1].strip() and _ruled(pdf, i + 1)}
+                  and texts[i + 1].strip() and ruled[i + 1]}
     return sorted(pages)
 
 
@@ -314,10 +320,10 @@ def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) ->
             if n == 0:
                 raise ReportError("PDF 文件没有任何页面。")
             info = _info(pdf)
-            texts, images = _pdfium_texts(pdf)
+            texts, images, ruled = _pdfium_texts(pdf)
             scan_pages = _scan_pages(path, texts, images)
             _refuse(texts, scan_pages)
-            table_pages = _table_pages(texts, pdf)
+            table_pages = _table_pages(texts, ruled)
             scanned = _ocr_pages(pdf, path, scan_pages, table_pages, sha256, progress, cancel)
             gridded = _grid_pages(pdf, [i for i in table_pages if i not in scanned])
         finally:
