@@ -326,6 +326,7 @@ def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) ->
             table_pages = _table_pages(texts, ruled)
             scanned = _ocr_pages(pdf, path, scan_pages, table_pages, sha256, progress, cancel)
             gridded = _grid_pages(pdf, [i for i in table_pages if i not in scanned])
+            loose = _loose_pages(pdf, [i for i in _unruled_pages(texts, ruled) if i not in scanned])
         finally:
             pdf.close()
     log.info("%s: %d pages, table pages %s, scanned pages %s", path, n, [i + 1 for i in table_pages],
@@ -339,6 +340,8 @@ def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) ->
             doc.rows.extend(gridded[i][0])
         elif i in plumbed:
             doc.rows.extend(plumbed[i])
+        elif i in loose:
+            doc.rows.extend(loose[i])
         elif i in scanned:
             doc.rows.extend(scanned[i].rows)
         else:
@@ -383,6 +386,32 @@ def _ocr_pages(pdf, path: str, scan_pages: list[int], table_pages: list[int], sh
         log.warning("%s: OCR not installed; pages %s left unread", path, [i + 1 for i in scan_pages])
         return {}
     raise ReportError(ocr.MISSING_MESSAGE)
+
+
+def _unruled_pages(texts: list[str], ruled: list[bool]) -> list[int]:
+    """0-based indices of the pages that hold table labels but draw no lines
+    (a table with its borders turned off), and the page after each."""
+    markers = _table_markers()
+    pages = {i for i, t in enumerate(texts)
+             if not ruled[i] and sum(1 for m in markers if m in normalize_label(t)) >= MIN_MARKERS}
+    pages |= {i + 1 for i in pages if i + 1 < len(texts) and not ruled[i + 1] and texts[i + 1].strip()}
+    return sorted(pages)
+
+
+def _loose_pages(pdf, pages: list[int]) -> dict[int, list[Row]]:
+    """The unruled table pages' rows, by 0-based page (a page with too few
+    figures stays running text)."""
+    from .pdfloose import read_unruled
+    out: dict[int, list[Row]] = {}
+    for i in pages:
+        page = pdf[i]
+        try:
+            rows = read_unruled(page, i + 1)
+        finally:
+            page.close()
+        if rows is not None:
+            out[i] = rows
+    return out
 
 
 def _grid_pages(pdf, table_pages: list[int]) -> dict[int, tuple[list[Row], int] | None]:

@@ -28,6 +28,8 @@ _LINETO, _BEZIERTO, _MOVETO = 0, 1, 2
 AXIS = 0.8
 # Segments shorter than this draw nothing a table is made of (a dot, a tick).
 MIN_SEG = 1.0
+# More path segments than this on a page: a drawing, not a table.
+MAX_SEGMENTS = 20000
 # A fill this light, with no stroke, is a background and draws no line.
 LIGHT = 245
 # Characters whose centres lie this close, with the same code, are one
@@ -141,11 +143,18 @@ def _raw_objects(page, max_depth: int = 4):
 
 
 def page_rules(page) -> tuple[list[Seg], list[Seg]]:
-    """The page's horizontal and vertical rules, top-down from the page's box."""
+    """The page's horizontal and vertical rules, top-down from the page's box.
+    A page drawn with more than MAX_SEGMENTS segments (a map, a chart made
+    of dots) is a drawing, not a table: no rules."""
+    import pypdfium2.raw as pdfium_c
     left, _bottom, _right, top = page.get_bbox()
     hs: list[Seg] = []
     vs: list[Seg] = []
+    budget = MAX_SEGMENTS
     for raw, m in _raw_objects(page):
+        budget -= pdfium_c.FPDFPath_CountSegments(raw)
+        if budget < 0:
+            return [], []
         if not _visible(raw):
             continue
         for pts in _path_points(raw, m):
