@@ -62,7 +62,7 @@ def test_table_without_ruling_lines_has_no_silent_wrong_number():
              if c.status == "ok" and (c.value, c.status) != (exp[k]["value"], exp[k]["status"])}
     assert wrong == {}
     right = sum(1 for k, c in report.cells.items() if (c.value, c.status) == (exp[k]["value"], exp[k]["status"]))
-    assert right >= 100                      # measured 108 of 200 (33 as running text)
+    assert right >= 160                      # measured 166 of 200 (33 as running text)
     assert report.cells["t3.new_received.total"].value == 46
     assert {(f.rule, f.suspect) for f in findings if f.severity == "error"} >= \
         {("T3-ROW", "t3.total_processed.total"), ("T3-BAL", "t3.total_processed.total")}

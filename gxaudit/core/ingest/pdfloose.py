@@ -2,25 +2,37 @@
 borders turned off): the figures are read from PDFium's character boxes
 without a grid.
 
-A figure is a run of digits standing apart from any other printed
-character on its line (a number inside a sentence is prose).  Figures are
-gathered into value rows: a figure joins the row nearest above it when that
-row is close enough and has no figure in the same place across the page
-(two figures of one row never share a column), so a total printed at the
-top of its cell and the row's other figures centred beside a wrapped label
-are one row.  Each value row becomes a row of its figures, in page order
-(dense: a cell left blank is not there, and reconstruction flags a row with
-too few figures rather than shift them); the rest of the page becomes text
-lines, so the label lines just above a value row name it, as they do in a
-text dump.  Nothing here places a figure in a column: a row is right or
+* A figure is a number (or a placeholder such as "—") standing apart from
+  the other words on its line; a number inside a sentence, or a row's
+  numbering ("1 .属于国家秘密"), is text.
+* Figures printed on one level make a line of figures.  A lone figure (a
+  total printed at the top of its cell while the row's other figures are
+  centred beside a wrapped label) joins the one neighbouring line that has
+  nothing in its column; when both neighbours could take it, it stays alone
+  and the rows are flagged.
+* Columns: where the rows that fill every column (the most common count,
+  two rows or more) put their figures.  A row with blanks is placed by
+  column only when each figure stands clearly in one column and no lone
+  figure is left next to it; otherwise its figures stay in page order and
+  reconstruction flags a row with too few of them rather than shift them.
+* Labels: the line level with a row's figures and left of them, then the
+  lines wrapped below it up to the next line that opens a row (一、 （二）
+  3. 第二十条 信息内容 …); the other lines stay text lines before the row,
+  as the label lines of a text dump do.
+
+Nothing here moves a figure to another row or column: a cell is right or
 flagged.
 """
 from __future__ import annotations
 
 import re
+import statistics
+from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from ..document import Row, Span
+from ..text import normalize_label
 from .layout import is_page_number
 from .pdfgrid import SPACE, Char, _bbox, _line_text, _lines, page_chars
 
@@ -33,10 +45,28 @@ LEVEL = 0.3
 # widened by this many points, meet.
 COLUMN_SLACK = 2.0
 # A figure stands at least this many character heights from any word on its line.
-ISOLATION = 1.0
-# A page needs this many figures to be read as an unruled table.
-MIN_FIGURES = 6
+ISOLATION = 0.7
+# A number followed by one of these is a row's numbering ("1 .属于国家秘密").
+_NUMBERING_MARKS = set(".．、)）")
+# A figure stands in a column when its centre is within this share of the
+# column pitch from the column's centre.
+COLUMN_FIT = 0.25
+# A label line at most this many of its heights below a value row can end its label.
+CONTINUE_LINES = 2.5
+# A label ending more than this many line heights before its row's first
+# figure did not wrap: the line below it is not its continuation.
+WRAPPED = 1.5
+# A label line is level with a row of figures when their heights overlap
+# by this share of the smaller.
+LEVEL_OVERLAP = 0.5
+# Digits closer than this many character heights are one number.
+DIGIT_GAP = 0.6
+# A page needs this many numbers standing apart to be read as an unruled table.
+MIN_FIGURES = 2
 _DIGITS = set("0123456789")
+# Placeholders printed where a figure stands (text.PLACEHOLDERS without the
+# words and letters a label could hold).
+_PLACEHOLDER_MARKS = {"/", "／", "-", "—", "——", "–", "－", "―", "\\", "…", "--"}
 # A word that opens a table row: 一、 （二） 3. 4、
 _OPENS = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}\s*[.．、])")
 _NUMERIC = _DIGITS | set(".,，%")
@@ -61,6 +91,10 @@ class _Figure:
     @property
     def cy(self) -> float:
         return sum(c.cy for c in self.chars) / len(self.chars)
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
 
     @property
     def height(self) -> float:
@@ -98,19 +132,38 @@ def _numeric(word: list[Char]) -> bool:
     return all(c.ch in _NUMERIC for c in word) and any(c.ch in _DIGITS for c in word)
 
 
+def _placeholder(word: list[Char]) -> bool:
+    """A cell's placeholder standing for a figure ("—", "/")."""
+    return "".join(c.ch for c in word) in _PLACEHOLDER_MARKS
+
+
+def _digit_runs(words: list[list[Char]]) -> list[list[Char]]:
+    """Numeric words closer than DIGIT_GAP character heights joined: a
+    number printed with spaced-out digits ("1 5 2 3") is one number."""
+    out: list[list[Char]] = []
+    for w in words:
+        if out and _numeric(out[-1]) and _numeric(w) and \
+                w[0].x0 - out[-1][-1].x1 <= DIGIT_GAP * max(c.height for c in w):
+            out[-1] = out[-1] + w
+        else:
+            out.append(w)
+    return out
+
+
 def _split(chars: list[Char]) -> tuple[list[_Figure], list[Char]]:
-    """Figures (words of digits standing at least a character's height from
-    any other word on their line: "1 .属于国家秘密" is a label) and the
-    other characters."""
+    """Figures (words of digits standing apart from any other word on their
+    line; "1 .属于国家秘密" is a label) and the other characters."""
     figures: list[_Figure] = []
     rest: list[Char] = []
     for line in _lines(chars):
-        words = _words(line)
+        words = _digit_runs(_words(line))
         for k, w in enumerate(words):
             apart = ISOLATION * max(c.height for c in w)
+            after = words[k + 1] if k + 1 < len(words) else None
             alone = (k == 0 or w[0].x0 - words[k - 1][-1].x1 >= apart or _numeric(words[k - 1])) and \
-                (k == len(words) - 1 or words[k + 1][0].x0 - w[-1].x1 >= apart or _numeric(words[k + 1]))
-            if _numeric(w) and alone:
+                (after is None or (after[0].ch not in _NUMBERING_MARKS
+                                   and (after[0].x0 - w[-1].x1 >= apart or _numeric(after))))
+            if (_numeric(w) or _placeholder(w)) and alone:
                 figures.append(_Figure(w))
             else:
                 rest.extend(w)
@@ -153,26 +206,168 @@ def _value_rows(figures: list[_Figure]) -> list[_ValueRow]:
     return [line for k, line in enumerate(lines) if k not in joins]
 
 
-def read_unruled(page, page_no: int) -> list[Row] | None:
-    """Rows of a table page without ruling lines, or None when it holds too
-    few figures to be a table."""
-    chars = page_chars(page)
-    figures, rest = _split(chars)
-    if len(figures) < MIN_FIGURES:
-        return None
-    items: list[tuple[float, int, Row]] = []
+def _column_centres(rows: list[_ValueRow]) -> list[float] | None:
+    """Where the columns stand, from the rows that fill every column: the
+    most common count of figures (three or more, at least two rows) whose
+    rows put each figure within COLUMN_FIT of a pitch of the column's centre."""
+    counts = Counter(len(r.figures) for r in rows if len(r.figures) >= 3)
+    for n, k in counts.most_common():
+        if k < 2:
+            break
+        full = [sorted(f.cx for f in r.figures) for r in rows if len(r.figures) == n]
+        centres = [statistics.median(col) for col in zip(*full)]
+        pitch = min(b - a for a, b in zip(centres, centres[1:]))
+        if pitch > 0 and all(abs(x - c) <= COLUMN_FIT * pitch for row in full for x, c in zip(row, centres)):
+            return centres
+    return None
+
+
+def _by_column(row: _ValueRow, centres: list[float]) -> list[_Figure | None] | None:
+    """A row's figures in their columns (None for a blank), or None when a
+    figure does not stand clearly in one column."""
+    pitch = min(b - a for a, b in zip(centres, centres[1:]))
+    out: list[_Figure | None] = [None] * len(centres)
+    for f in row.figures:
+        near = [j for j, c in enumerate(centres) if abs(f.cx - c) <= COLUMN_FIT * pitch]
+        if len(near) != 1 or out[near[0]] is not None:
+            return None
+        out[near[0]] = f
+    return out
+
+
+def _positional(rows: list[_ValueRow]) -> dict[int, list[_Figure | None]]:
+    """Rows with blanks placed by column (index → figures by column): rows of
+    two figures or more, every figure clearly in one column, and no lone
+    figure left over next to them (it could be theirs)."""
+    centres = _column_centres(rows)
+    if centres is None:
+        return {}
+    out = {}
+    for k, r in enumerate(rows):
+        if not 2 <= len(r.figures) < len(centres):
+            continue
+        lone_near = any(len(rows[j].figures) == 1 for j in (k - 1, k + 1) if 0 <= j < len(rows))
+        placed = None if lone_near else _by_column(r, centres)
+        if placed is not None:
+            out[k] = placed
+    return out
+
+
+def _level_label(lines: list[tuple], figs: list[_Figure]) -> int | None:
+    """The label line printed level with a value row's main line of figures
+    and left of them (a one-line label beside its numbers), by index."""
+    main = max(_figure_lines(figs), key=lambda ln: len(ln.figures))
+    top = min(f.bbox[1] for f in main.figures)
+    bottom = max(f.bbox[3] for f in main.figures)
+    left = min(f.x0 for f in figs)
+    best = None
+    for k, (box, _span) in enumerate(lines):
+        overlap = min(bottom, box[3]) - max(top, box[1])
+        if box[2] < left and overlap >= LEVEL_OVERLAP * min(bottom - top, box[3] - box[1]):
+            if best is None or box[2] > lines[best][0][2]:
+                best = k
+    return best
+
+
+def _label_lines(rest: list[Char], page_no: int) -> list[tuple]:
+    """The page's lines of words (page numbers left out): (box, Span)."""
+    lines: list[tuple] = []
     for ln in _lines(rest):
         text = _line_text(ln).strip()
         if not text or is_page_number(text):
             continue
         box = _bbox((min(c.x0 for c in ln), min(c.top for c in ln), max(c.x1 for c in ln),
                      max(c.bottom for c in ln)))
-        items.append((box[1], 0, Row([Span(text, page_no, box)], page=page_no)))
-    for vr in _value_rows(figures):
+        lines.append((box, Span(text, page_no, box)))
+    return lines
+
+
+def _row_cells(vrows: list[_ValueRow], lines: list[tuple], used: set[int],
+               page_no: int) -> list[tuple[float, list[Span], bool]]:
+    """Each value row's cells (its level label first, when there is one),
+    where it sorts among the lines, and whether its cells are by column."""
+    placed = _positional(vrows)
+    rows: list[tuple[float, list[Span], bool]] = []
+    for n, vr in enumerate(vrows):
         figs = sorted(vr.figures, key=lambda f: f.x0)
-        cells = [Span(f.text, page_no, f.bbox) for f in figs]
+        if n in placed:
+            cells = [Span(f.text, page_no, f.bbox) if f is not None else Span("", page_no, None)
+                     for f in placed[n]]
+        else:
+            cells = [Span(f.text, page_no, f.bbox) for f in figs]
+        k = _level_label(lines, figs)
+        if k is not None and k not in used:
+            used.add(k)
+            cells.insert(0, lines[k][1])
         # After every label line that starts above its lowest figure's foot:
         # the lines just before a value row name it.
-        items.append((max(f.bbox[3] for f in figs), 1, Row(cells, page=page_no)))
+        rows.append((max(f.bbox[3] for f in figs), cells, n in placed))
+    rows.sort(key=lambda r: r[0])
+    return rows
+
+
+def read_unruled(page, page_no: int) -> list[Row] | None:
+    """Rows of a table page without ruling lines, or None when it holds too
+    few figures to be a table."""
+    figures, rest = _split(page_chars(page))
+    if sum(1 for f in figures if _numeric(f.chars)) < MIN_FIGURES:
+        return None                   # prose, or a page number's dashes
+    lines = _label_lines(rest, page_no)
+    used: set[int] = set()
+    rows = _row_cells(sorted(_value_rows(figures), key=lambda r: r.low), lines, used, page_no)
+    _continuations(lines, rows, used)
+    items = [(key, 1, Row(cells, page=page_no, grid=grid)) for key, cells, grid in rows]
+    items += [(box[1], 0, Row([span], page=page_no)) for k, (box, span) in enumerate(lines) if k not in used]
     items.sort(key=lambda x: (x[0], x[1]))
     return [row for _, _, row in items]
+
+
+@lru_cache(maxsize=1)
+def _headers() -> tuple[str, ...]:
+    """The tables' column headers of four characters or more (信息内容, 本年制发件数 …)."""
+    from ..formats import LAYOUTS
+    out = {"信息内容"}
+    for lay in LAYOUTS.values():
+        for c in list(lay.columns) + [c for b in lay.blocks for c in b.columns]:
+            out.update(normalize_label(a) for a in (c.label, *c.aliases) if len(a) >= 4)
+    return tuple(sorted(out))
+
+
+def _opens(text: str) -> bool:
+    """Whether a label line opens a row or a block: one of its words starts
+    with a number (一、 （二） 3. …), or it holds a table's heading or a
+    header's words (第二十条第（六）项, 信息内容)."""
+    if any(_OPENS.match(w) for w in text.split()):
+        return True
+    norm = normalize_label(text)
+    return "第二十条" in norm or any(h in norm for h in _headers())
+
+
+def _continuations(lines: list[tuple], rows: list[tuple[float, list[Span], bool]], used: set[int]) -> None:
+    """A label wrapped below its row's figures ("…申请数" / "量"): a line
+    after a value row, before any line that opens a row and within
+    CONTINUE_LINES of it, ends that row's label."""
+    r = -1                   # the last value row whose figures end above this line
+    opened = None            # top of the last line that opened a row
+    for k, (box, span) in sorted(enumerate(lines), key=lambda x: x[1][0][1]):
+        while r + 1 < len(rows) and rows[r + 1][0] <= box[1]:
+            r += 1
+        if k in used:
+            continue
+        if _opens(span.text):
+            opened = box[1]
+            continue
+        if r < 0:
+            continue
+        key, cells, _grid = rows[r]
+        if (opened is not None and opened > key) or box[1] - key > CONTINUE_LINES * (box[3] - box[1]):
+            continue
+        labelled = cells and not all(ch in _NUMERIC for ch in cells[0].text)
+        if labelled and len(cells) > 1 and cells[1].bbox and cells[0].bbox \
+                and cells[1].bbox[0] - cells[0].bbox[2] > WRAPPED * (box[3] - box[1]):
+            continue             # a one-line label that ends well before the figures is whole
+        if labelled:
+            cells[0] = Span(cells[0].text + span.text, cells[0].page, cells[0].bbox)
+        else:
+            cells.insert(0, Span(span.text, span.page, span.bbox))
+        used.add(k)
