@@ -150,9 +150,19 @@ def _digit_runs(words: list[list[Char]]) -> list[list[Char]]:
     return out
 
 
-def _split(chars: list[Char]) -> tuple[list[_Figure], list[Char]]:
+def _in_column(w: list[Char], centres: list[float] | None) -> bool:
+    if not centres:
+        return False
+    pitch = min(b - a for a, b in zip(centres, centres[1:]))
+    cx = (w[0].x0 + w[-1].x1) / 2
+    return any(abs(cx - c) <= COLUMN_FIT * pitch for c in centres)
+
+
+def _split(chars: list[Char], centres: list[float] | None = None) -> tuple[list[_Figure], list[Char]]:
     """Figures (words of digits standing apart from any other word on their
-    line; "1 .属于国家秘密" is a label) and the other characters."""
+    line; "1 .属于国家秘密" is a label) and the other characters.  With the
+    columns known, a number that stands in a column and apart on its right
+    is a figure though its label runs up to it."""
     figures: list[_Figure] = []
     rest: list[Char] = []
     for line in _lines(chars):
@@ -160,9 +170,10 @@ def _split(chars: list[Char]) -> tuple[list[_Figure], list[Char]]:
         for k, w in enumerate(words):
             apart = ISOLATION * max(c.height for c in w)
             after = words[k + 1] if k + 1 < len(words) else None
-            alone = (k == 0 or w[0].x0 - words[k - 1][-1].x1 >= apart or _numeric(words[k - 1])) and \
-                (after is None or (after[0].ch not in _NUMBERING_MARKS
-                                   and (after[0].x0 - w[-1].x1 >= apart or _numeric(after))))
+            left = k == 0 or w[0].x0 - words[k - 1][-1].x1 >= apart or _numeric(words[k - 1]) \
+                or _in_column(w, centres)
+            alone = left and (after is None or (after[0].ch not in _NUMBERING_MARKS
+                                                and (after[0].x0 - w[-1].x1 >= apart or _numeric(after))))
             if (_numeric(w) or _placeholder(w)) and alone:
                 figures.append(_Figure(w))
             else:
@@ -235,10 +246,22 @@ def _by_column(row: _ValueRow, centres: list[float]) -> list[_Figure | None] | N
     return out
 
 
-def _positional(rows: list[_ValueRow]) -> dict[int, list[_Figure | None]]:
+def _ink_in_blanks(placed: list[_Figure | None], centres: list[float], rest: list[Char]) -> bool:
+    """Whether anything is printed where a placed row has a blank (a figure
+    run into its label, read as text): then the row is not placed."""
+    pitch = min(b - a for a, b in zip(centres, centres[1:]))
+    figs = [f for f in placed if f is not None]
+    h = max(f.height for f in figs)
+    top, bottom = min(f.cy for f in figs) - h, max(f.cy for f in figs) + h
+    return any(top <= c.cy <= bottom and abs(c.cx - centres[j]) <= pitch / 2
+               for j, f in enumerate(placed) if f is None for c in rest)
+
+
+def _positional(rows: list[_ValueRow], rest: list[Char]) -> dict[int, list[_Figure | None]]:
     """Rows with blanks placed by column (index → figures by column): rows of
-    two figures or more, every figure clearly in one column, and no lone
-    figure left over next to them (it could be theirs)."""
+    two figures or more, every figure clearly in one column, nothing printed
+    in their blank columns, and no lone figure left over next to them (it
+    could be theirs)."""
     centres = _column_centres(rows)
     if centres is None:
         return {}
@@ -246,9 +269,10 @@ def _positional(rows: list[_ValueRow]) -> dict[int, list[_Figure | None]]:
     for k, r in enumerate(rows):
         if not 2 <= len(r.figures) < len(centres):
             continue
-        lone_near = any(len(rows[j].figures) == 1 for j in (k - 1, k + 1) if 0 <= j < len(rows))
-        placed = None if lone_near else _by_column(r, centres)
-        if placed is not None:
+        if any(len(rows[j].figures) == 1 for j in (k - 1, k + 1) if 0 <= j < len(rows)):
+            continue
+        placed = _by_column(r, centres)
+        if placed is not None and not _ink_in_blanks(placed, centres, rest):
             out[k] = placed
     return out
 
@@ -282,11 +306,11 @@ def _label_lines(rest: list[Char], page_no: int) -> list[tuple]:
     return lines
 
 
-def _row_cells(vrows: list[_ValueRow], lines: list[tuple], used: set[int],
+def _row_cells(vrows: list[_ValueRow], rest: list[Char], lines: list[tuple], used: set[int],
                page_no: int) -> list[tuple[float, list[Span], bool]]:
     """Each value row's cells (its level label first, when there is one),
     where it sorts among the lines, and whether its cells are by column."""
-    placed = _positional(vrows)
+    placed = _positional(vrows, rest)
     rows: list[tuple[float, list[Span], bool]] = []
     for n, vr in enumerate(vrows):
         figs = sorted(vr.figures, key=lambda f: f.x0)
@@ -309,12 +333,16 @@ def _row_cells(vrows: list[_ValueRow], lines: list[tuple], used: set[int],
 def read_unruled(page, page_no: int) -> list[Row] | None:
     """Rows of a table page without ruling lines, or None when it holds too
     few figures to be a table."""
-    figures, rest = _split(page_chars(page))
+    chars = page_chars(page)
+    figures, rest = _split(chars)
     if sum(1 for f in figures if _numeric(f.chars)) < MIN_FIGURES:
         return None                   # prose, or a page number's dashes
+    centres = _column_centres(sorted(_value_rows(figures), key=lambda r: r.low))
+    if centres is not None:
+        figures, rest = _split(chars, centres)
     lines = _label_lines(rest, page_no)
     used: set[int] = set()
-    rows = _row_cells(sorted(_value_rows(figures), key=lambda r: r.low), lines, used, page_no)
+    rows = _row_cells(sorted(_value_rows(figures), key=lambda r: r.low), rest, lines, used, page_no)
     _continuations(lines, rows, used)
     items = [(key, 1, Row(cells, page=page_no, grid=grid)) for key, cells, grid in rows]
     items += [(box[1], 0, Row([span], page=page_no)) for k, (box, span) in enumerate(lines) if k not in used]
