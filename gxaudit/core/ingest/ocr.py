@@ -47,6 +47,8 @@ from __future__ import annotations
 
 import logging
 import math
+import re
+import statistics
 
 from ..document import Row, Span
 from .gridfind import Table, _locate, _regions, find_tables, is_table_page
@@ -61,6 +63,12 @@ from .progress import check_cancelled, report_progress
 log = logging.getLogger("gxaudit.ingest.ocr")
 
 FULL_DPI = 170          # table pages
+# A grid is lost when at least LOST_MIN and LOST_SHARE of its cells with
+# digits hold two numbers.
+LOST_MIN = 3
+LOST_SHARE = 0.15
+# An OCR crop taller than this many median crop heights spans several lines.
+TALL_CROP = 1.6
 LOW_DPI = 100           # finding the table pages, and the running text of the others
 # A long scan (a bound volume): besides its table pages, only the pages that
 # carry what the rules read from the text (title and period at the start,
@@ -330,7 +338,28 @@ def read_table_page(pdf, index: int, angle: float, table_base: int) -> list[Row]
     tables = find_tables(hs, vs, FULL_DPI)
     lines = read_cells(straight, dark, tables, FULL_DPI) + _outside_lines(straight, tables)
     frame = _Frame(angle, straight.shape[1], straight.shape[0], FULL_DPI)
-    return grid_rows(lines, tables, dark, frame, FULL_DPI, index + 1, table_base)
+    rows = grid_rows(lines, tables, dark, frame, FULL_DPI, index + 1, table_base)
+    if _lost_grid(rows):
+        loose = unruled_rows(read_lines(straight, dark, FULL_DPI, split=1.0), frame, index + 1)
+        if loose is not None:
+            log.info("page %d: ruling lines too faint or broken for a grid; read as a table without lines",
+                     index + 1)
+            return loose
+    return rows
+
+
+_NUMBERS_IN_ONE = re.compile(r"\d[\d,.]*[^\d,.]+\d")
+
+
+def _lost_grid(rows: list[Row]) -> bool:
+    """Whether the grid the scan's lines gave is not the table's: no table
+    at all, or many cells holding two numbers (rows whose line between them
+    faded are one cell)."""
+    cells = [c.text for r in rows if r.grid for c in r.cells if not c.merged and any(ch.isdigit() for ch in c.text)]
+    if not cells:
+        return True
+    doubled = sum(1 for t in cells if _NUMBERS_IN_ONE.search(t))
+    return doubled >= LOST_MIN and doubled >= LOST_SHARE * len(cells)
 
 
 def _outside_lines(straight, tables: list[Table]) -> list[OcrLine]:
@@ -352,7 +381,29 @@ def read_text_page(pdf, i: int, angle: float, markers: tuple[str, ...], min_mark
     gray, _ = _straight(pdf, i, FULL_DPI, angle)
     lines = read_lines(gray, dark_mask(gray), FULL_DPI, split=1.0)
     frame = _Frame(angle, gray.shape[1], gray.shape[0], FULL_DPI)
-    return PageResult(line_rows(lines, frame, i + 1, cells=True), True)
+    rows = unruled_rows(lines, frame, i + 1)
+    return PageResult(rows if rows is not None else line_rows(lines, frame, i + 1, cells=True), True)
+
+
+def unruled_rows(lines: list[OcrLine], frame: _Frame, page_no: int) -> list[Row] | None:
+    """A table whose lines the scan lost (faint, broken or never drawn): its
+    OCR'd crops read as the words of a table without ruling lines
+    (pdfloose.py), or None when they hold too few figures."""
+    from .pdfgrid import Char
+    from .pdfloose import rows_of
+    crops = []
+    for ln in lines:
+        text = ln.text.strip()
+        if text:
+            x0, top, x1, bottom = frame.bbox(ln.x0, ln.y0, ln.x1, ln.y1)
+            crops.append(Char(text, (x0 + x1) / 2, (top + bottom) / 2, x0, x1, top, bottom, round(ln.score, 4)))
+    if not crops:
+        return None
+    line = statistics.median(c.height for c in crops)
+    # A crop taller than a line holds several lines read as one (three rows'
+    # figures as "011"): never a figure or a label, only ink in its place.
+    tall = [c for c in crops if c.height > TALL_CROP * line]
+    return rows_of([c for c in crops if c.height <= TALL_CROP * line], page_no, ink=tall)
 
 
 def _plan(pdf, indices: list[int], progress, cancel) -> dict[int, tuple[bool, float]]:

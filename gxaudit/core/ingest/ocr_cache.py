@@ -12,7 +12,8 @@ from ..document import Row, Span
 
 log = logging.getLogger("gxaudit.ingest.ocr")
 
-CACHE_VERSION = 2           # 2: table cells and running text by recognition only (ocr_cells)
+CACHE_VERSION = 3           # 2: table cells and running text by recognition only (ocr_cells)
+                            # 3: a table page without lines read as an unruled table (pdfloose)
 
 
 @dataclass

@@ -51,13 +51,14 @@ INSET = 0.5
 
 @dataclass
 class Char:
-    ch: str
+    ch: str            # one character (a PDF glyph) or a few (an OCR crop)
     cx: float          # centre of the glyph's box, top-down
     cy: float
     x0: float          # the character's (loose) box: advance and font height
     x1: float
     top: float
     bottom: float
+    score: float = 1.0  # OCR confidence (1 for a text layer)
 
     @property
     def height(self) -> float:

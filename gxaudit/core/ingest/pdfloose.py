@@ -104,6 +104,10 @@ class _Figure:
     def bbox(self):
         return _bbox((self.x0, min(c.top for c in self.chars), self.x1, max(c.bottom for c in self.chars)))
 
+    @property
+    def score(self) -> float:
+        return min(c.score for c in self.chars)
+
 
 @dataclass
 class _ValueRow:
@@ -129,7 +133,8 @@ def _words(line: list[Char]) -> list[list[Char]]:
 
 
 def _numeric(word: list[Char]) -> bool:
-    return all(c.ch in _NUMERIC for c in word) and any(c.ch in _DIGITS for c in word)
+    text = "".join(c.ch for c in word)
+    return all(ch in _NUMERIC for ch in text) and any(ch in _DIGITS for ch in text)
 
 
 def _placeholder(word: list[Char]) -> bool:
@@ -172,7 +177,7 @@ def _split(chars: list[Char], centres: list[float] | None = None) -> tuple[list[
             after = words[k + 1] if k + 1 < len(words) else None
             left = k == 0 or w[0].x0 - words[k - 1][-1].x1 >= apart or _numeric(words[k - 1]) \
                 or _in_column(w, centres)
-            alone = left and (after is None or (after[0].ch not in _NUMBERING_MARKS
+            alone = left and (after is None or (after[0].ch[:1] not in _NUMBERING_MARKS
                                                 and (after[0].x0 - w[-1].x1 >= apart or _numeric(after))))
             if (_numeric(w) or _placeholder(w)) and alone:
                 figures.append(_Figure(w))
@@ -302,7 +307,7 @@ def _label_lines(rest: list[Char], page_no: int) -> list[tuple]:
             continue
         box = _bbox((min(c.x0 for c in ln), min(c.top for c in ln), max(c.x1 for c in ln),
                      max(c.bottom for c in ln)))
-        lines.append((box, Span(text, page_no, box)))
+        lines.append((box, Span(text, page_no, box, min(c.score for c in ln))))
     return lines
 
 
@@ -315,10 +320,10 @@ def _row_cells(vrows: list[_ValueRow], rest: list[Char], lines: list[tuple], use
     for n, vr in enumerate(vrows):
         figs = sorted(vr.figures, key=lambda f: f.x0)
         if n in placed:
-            cells = [Span(f.text, page_no, f.bbox) if f is not None else Span("", page_no, None)
+            cells = [Span(f.text, page_no, f.bbox, f.score) if f is not None else Span("", page_no, None)
                      for f in placed[n]]
         else:
-            cells = [Span(f.text, page_no, f.bbox) for f in figs]
+            cells = [Span(f.text, page_no, f.bbox, f.score) for f in figs]
         k = _level_label(lines, figs)
         if k is not None and k not in used:
             used.add(k)
@@ -331,9 +336,16 @@ def _row_cells(vrows: list[_ValueRow], rest: list[Char], lines: list[tuple], use
 
 
 def read_unruled(page, page_no: int) -> list[Row] | None:
-    """Rows of a table page without ruling lines, or None when it holds too
+    """Rows of a PDF page without ruling lines, or None when it holds too
     few figures to be a table."""
-    chars = page_chars(page)
+    return rows_of(page_chars(page), page_no)
+
+
+def rows_of(chars: list[Char], page_no: int, ink: list[Char] = ()) -> list[Row] | None:
+    """Rows of a table without ruling lines from its characters (PDF glyphs,
+    or the OCR'd crops of a scan), or None when there are too few figures.
+    ``ink``: marks that are neither figures nor words (an OCR crop that
+    spans several lines); a row is never placed by column over them."""
     figures, rest = _split(chars)
     if sum(1 for f in figures if _numeric(f.chars)) < MIN_FIGURES:
         return None                   # prose, or a page number's dashes
@@ -342,7 +354,7 @@ def read_unruled(page, page_no: int) -> list[Row] | None:
         figures, rest = _split(chars, centres)
     lines = _label_lines(rest, page_no)
     used: set[int] = set()
-    rows = _row_cells(sorted(_value_rows(figures), key=lambda r: r.low), rest, lines, used, page_no)
+    rows = _row_cells(sorted(_value_rows(figures), key=lambda r: r.low), rest + list(ink), lines, used, page_no)
     _continuations(lines, rows, used)
     items = [(key, 1, Row(cells, page=page_no, grid=grid)) for key, cells, grid in rows]
     items += [(box[1], 0, Row([span], page=page_no)) for k, (box, span) in enumerate(lines) if k not in used]
@@ -395,7 +407,8 @@ def _continuations(lines: list[tuple], rows: list[tuple[float, list[Span], bool]
                 and cells[1].bbox[0] - cells[0].bbox[2] > WRAPPED * (box[3] - box[1]):
             continue             # a one-line label that ends well before the figures is whole
         if labelled:
-            cells[0] = Span(cells[0].text + span.text, cells[0].page, cells[0].bbox)
+            cells[0] = Span(cells[0].text + span.text, cells[0].page, cells[0].bbox,
+                            min(cells[0].confidence, span.confidence))
         else:
             cells.insert(0, Span(span.text, span.page, span.bbox))
         used.add(k)
