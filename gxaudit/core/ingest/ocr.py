@@ -348,7 +348,7 @@ def read_table_page(pdf, index: int, angle: float, table_base: int) -> list[Row]
     return rows
 
 
-_NUMBERS_IN_ONE = re.compile(r"\d[\d,.]*[^\d,.]+\d")
+_NUMBERS_IN_ONE = re.compile(r"\d[\d,.]{0,20}[^\d,.]{1,40}\d")
 
 
 def _lost_grid(rows: list[Row]) -> bool:

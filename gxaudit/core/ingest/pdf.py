@@ -21,11 +21,11 @@ what a row means; reconstruction does (one path for every format).
 """
 from __future__ import annotations
 
-import io
 import logging
 import re
+from dataclasses import dataclass
 
-from ..document import Document, Row, Span
+from ..document import Document, Row
 from ..formats import FINGERPRINTS, LAYOUTS, SECTION_PHRASES
 from ..model import ReportError
 from ..text import normalize_label
@@ -40,10 +40,14 @@ MAX_TABLE_PAGES = 12
 MIN_MARKERS = 3
 # A page "has text" when it carries at least this many non-blank characters.
 MIN_PAGE_CHARS = 10
+# Documents of at most this many pages keep every page loaded between the
+# pass that pulls the text and the table readers (a page loads in ~2 ms).
+KEEP_OPEN = 40
 # A page with fewer path objects than this has no ruled table to find.
 MIN_PATHS = 4
 
 _WS = re.compile(r"\s+")
+_LONE_NUMBER = re.compile(r"(?<!\S)\d[\d.,]{0,20}(?!\S)")
 # The title of a side-by-side comparison of two years' reports (a peer tool's
 # printout such as "宿迁市 政务公开年报比对 / 年份: 2023 vs 2024"): both years'
 # tables interleave on every page, so it is not one report.
@@ -91,9 +95,11 @@ def _open_pdfium(data: bytes):
         raise ReportError(f"无法打开 PDF 文件（{exc}）。") from exc
 
 
-def _pdfium_texts(pdf) -> tuple[list[str], list[bool], list[bool]]:
+def _pdfium_texts(pdf, kept: dict | None = None) -> tuple[list[str], list[bool], list[bool]]:
     """Every page's text, whether the page holds images (for scans) and
-    whether it draws enough lines to hold a ruled table."""
+    whether it draws enough lines to hold a ruled table.  ``kept``: filled
+    with each page that has text and its text page, left open for the table
+    readers, when the document has at most KEEP_OPEN pages."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
     texts: list[str] = []
@@ -104,12 +110,11 @@ def _pdfium_texts(pdf) -> tuple[list[str], list[bool], list[bool]]:
             page = pdf[i]
         except pdfium.PdfiumError as exc:
             raise ReportError(f"PDF 文件第 {i + 1} 页已损坏，无法读取。") from exc
+        keep = kept is not None and len(pdf) <= KEEP_OPEN
+        tp = None
         try:
             tp = page.get_textpage()
-            try:
-                text = tp.get_text_range()
-            finally:
-                tp.close()
+            text = tp.get_text_range()
             has_text = len(_WS.sub("", text)) >= MIN_PAGE_CHARS
             has_image = False
             if not has_text:
@@ -118,8 +123,13 @@ def _pdfium_texts(pdf) -> tuple[list[str], list[bool], list[bool]]:
             texts.append(text)
             images.append(has_image)
             ruled.append(has_text and _ruled(page))
+            if keep and has_text:
+                kept[i] = (page, tp)
         finally:
-            page.close()
+            if not keep or i not in kept:
+                if tp is not None:
+                    tp.close()
+                page.close()
     return texts, images, ruled
 
 
@@ -171,98 +181,6 @@ def _text_lines(doc: Document, page_no: int, text: str) -> None:
             doc.line(ln, page=page_no)
 
 
-def _bbox(b) -> tuple[float, float, float, float]:
-    return (round(float(b[0]), 2), round(float(b[1]), 2), round(float(b[2]), 2), round(float(b[3]), 2))
-
-
-def _covering(rows_cells: list[list], ri: int, ci: int):
-    """The box of the cell that covers grid position (ri, ci), whose own entry
-    is None: the nearest cell to the left in the same row that reaches over
-    it, else the nearest cell above that reaches down over it."""
-    row = rows_cells[ri]
-    ref_top = next((c[1] for c in row if c is not None), None)
-    col_x0 = next((rc[ci][0] for rc in rows_cells if rc[ci] is not None), None)
-    if col_x0 is not None:
-        for j in range(ci - 1, -1, -1):
-            c = row[j]
-            if c is not None:
-                if c[2] > col_x0 + 1:
-                    return c
-                break
-    if ref_top is not None:
-        for k in range(ri - 1, -1, -1):
-            c = rows_cells[k][ci]
-            if c is not None:
-                if c[3] > ref_top + 1:
-                    return c
-                break
-    return None
-
-
-def _clean_cell(text: str | None) -> str:
-    return (text or "").replace("\u00a0", " ").strip()
-
-
-def _real_tables(page) -> list:
-    """pdfplumber's tables that are tables: two columns or more, and a row with two texts."""
-    real = []
-    for t in page.find_tables():
-        data = t.extract()
-        ncols = max((len(r) for r in data), default=0)
-        multi = any(sum(1 for c in r if c and c.strip()) >= 2 for r in data)
-        if ncols >= 2 and multi:
-            real.append((t, data))
-    return real
-
-
-def _table_rows(t, data, page_no: int, table: int) -> list[tuple[float, Row]]:
-    """One grid row per table row (a merged cell's continuation is ``merged``);
-    a full-width cell is a line of text inside the frame (a heading,
-    第二十条第（五）项, or a paragraph WPS put in a table)."""
-    out: list[tuple[float, Row]] = []
-    boxes = [list(r.cells) for r in t.rows]
-    for ri, (trow, texts) in enumerate(zip(t.rows, data)):
-        cells: list[Span] = []
-        for ci, (box, text) in enumerate(zip(trow.cells, texts)):
-            if box is None:
-                cover = _covering(boxes, ri, ci)
-                cells.append(Span("", page_no, _bbox(cover) if cover else None, merged=True))
-            else:
-                cells.append(Span(_clean_cell(text), page_no, _bbox(box)))
-        top = float(trow.bbox[1])
-        live = [c for c in cells if not c.merged]
-        if len(live) == 1 and cells[0] is live[0]:
-            if live[0].text and not is_page_number(live[0].text):
-                out.append((top, Row([live[0]], page=page_no)))
-            continue
-        out.append((top, Row(cells, page=page_no, grid=True, table=table)))
-    return out
-
-
-def _plumber_page(doc_rows: list[tuple[float, int, Row]], page, page_no: int,
-                  table_base: int) -> int:
-    """Rows of one pdfplumber page: grid rows for tables, lines for the rest.
-    Returns the number of (real) tables found."""
-    page = page.dedupe_chars()
-    real = _real_tables(page)
-    items: list[tuple[float, Row]] = []
-    for ti, (t, data) in enumerate(real):
-        items += _table_rows(t, data, page_no, table_base + ti)
-    boxes_real = [t.bbox for t, _ in real]
-    for ln in page.extract_text_lines(strip=True, return_chars=False):
-        text = ln["text"].strip()
-        if not text or is_page_number(text):
-            continue
-        cy = (ln["top"] + ln["bottom"]) / 2
-        cx = (ln["x0"] + ln["x1"]) / 2
-        if any(b[0] - 1 <= cx <= b[2] + 1 and b[1] - 1 <= cy <= b[3] + 1 for b in boxes_real):
-            continue
-        bbox = _bbox((ln["x0"], ln["top"], ln["x1"], ln["bottom"]))
-        items.append((float(ln["top"]), Row([Span(text, page_no, bbox)], page=page_no)))
-    doc_rows.extend((top, len(doc_rows) + k, row) for k, (top, row) in enumerate(items))
-    return len(real)
-
-
 def garbled(text: str) -> bool:
     """Whether a page's text layer is garbage (a broken font's mojibake):
     mostly private-use code points, control characters, Latin-1 letters
@@ -287,26 +205,48 @@ def garbled(text: str) -> bool:
     return (bad + symbols) / n > 0.3
 
 
-def _damaged_page_errors() -> tuple[type[BaseException], ...]:
-    """What pdfminer (under pdfplumber) raises on a damaged page: its own
-    parser errors, pdfplumber's wrapper, and the plain errors a broken
-    content stream or font provokes (zlib, struct, unpacking, indexing)."""
-    import struct
-    import zlib
-
-    from pdfminer.pdftypes import PDFException
-    from pdfminer.psparser import PSException
-    from pdfplumber.utils.exceptions import PdfminerException
-    return (PdfminerException, PDFException, PSException, ValueError, KeyError, TypeError,
-            IndexError, AttributeError, AssertionError, struct.error, zlib.error, RecursionError)
-
-
 def _info(pdf) -> dict:
     """The document information dictionary (CreationDate, ModDate, ...)."""
     try:
         return {k: str(v) for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
     except Exception:  # noqa: BLE001 - metadata is optional evidence
         return {}
+
+
+@dataclass
+class _Passes:
+    """What the PDFium passes over a document found."""
+    pages: int
+    info: dict
+    texts: list[str]
+    table_pages: list[int]
+    scanned: dict
+    gridded: dict
+    loose: dict
+
+
+def _passes(pdf, path: str, sha256: str, progress, cancel) -> _Passes:
+    """Text of every page, then the table pages: OCR'd, read by their ruling
+    lines, or read as tables without lines.  Pages stay loaded between the
+    passes (``kept``) and are closed at the end."""
+    n = len(pdf)
+    if n == 0:
+        raise ReportError("PDF 文件没有任何页面。")
+    info = _info(pdf)
+    kept: dict[int, tuple] = {}
+    try:
+        texts, images, ruled = _pdfium_texts(pdf, kept)
+        scan_pages = _scan_pages(path, texts, images)
+        _refuse(texts, scan_pages)
+        table_pages = _table_pages(texts, ruled)
+        scanned = _ocr_pages(pdf, path, scan_pages, table_pages, sha256, progress, cancel)
+        gridded = _grid_pages(pdf, [i for i in table_pages if i not in scanned], kept)
+        loose = _loose_pages(pdf, [i for i in _unruled_pages(texts, ruled) if i not in scanned], kept)
+    finally:
+        for page, tp in kept.values():       # text pages before their pages
+            tp.close()
+            page.close()
+    return _Passes(n, info, texts, table_pages, scanned, gridded, loose)
 
 
 def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) -> Document:
@@ -316,24 +256,17 @@ def read_pdf(path: str, data: bytes, sha256: str, progress=None, cancel=None) ->
     with PDFIUM:
         pdf = _open_pdfium(data)
         try:
-            n = len(pdf)
-            if n == 0:
-                raise ReportError("PDF 文件没有任何页面。")
-            info = _info(pdf)
-            texts, images, ruled = _pdfium_texts(pdf)
-            scan_pages = _scan_pages(path, texts, images)
-            _refuse(texts, scan_pages)
-            table_pages = _table_pages(texts, ruled)
-            scanned = _ocr_pages(pdf, path, scan_pages, table_pages, sha256, progress, cancel)
-            gridded = _grid_pages(pdf, [i for i in table_pages if i not in scanned])
-            loose = _loose_pages(pdf, [i for i in _unruled_pages(texts, ruled) if i not in scanned])
+            got = _passes(pdf, path, sha256, progress, cancel)
         finally:
             pdf.close()
+    n, info, texts, table_pages = got.pages, got.info, got.texts, got.table_pages
+    scanned, gridded, loose = got.scanned, got.gridded, got.loose
     log.info("%s: %d pages, table pages %s, scanned pages %s", path, n, [i + 1 for i in table_pages],
              [i + 1 for i in scanned])
     kind = "pdf-scan" if any(res.table for res in scanned.values()) else "pdf"
     doc = Document(kind=kind, path=path, sha256=sha256, pages=n, info=info)
-    plumbed = _plumb(path, data, [i for i in table_pages if i not in gridded and i not in scanned],
+    from .pdfplumbed import plumb
+    plumbed = plumb(path, data, [i for i in table_pages if i not in gridded and i not in scanned],
                      table_base=sum(g[1] for g in gridded.values() if g))
     for i, text in enumerate(texts):
         if gridded.get(i):
@@ -395,26 +328,29 @@ def _unruled_pages(texts: list[str], ruled: list[bool]) -> list[int]:
     pages = {i for i, t in enumerate(texts)
              if not ruled[i] and sum(1 for m in markers if m in normalize_label(t)) >= MIN_MARKERS}
     pages |= {i + 1 for i in pages if i + 1 < len(texts) and not ruled[i + 1] and texts[i + 1].strip()}
-    return sorted(pages)
+    # A table's figures stand apart in the text too ("40 3 0 1"); a page whose
+    # numbers all sit inside sentences is prose.
+    return sorted(i for i in pages if len(_LONE_NUMBER.findall(texts[i])) >= 2)
 
 
-def _loose_pages(pdf, pages: list[int]) -> dict[int, list[Row]]:
+def _loose_pages(pdf, pages: list[int], kept: dict) -> dict[int, list[Row]]:
     """The unruled table pages' rows, by 0-based page (a page with too few
     figures stays running text)."""
     from .pdfloose import read_unruled
     out: dict[int, list[Row]] = {}
     for i in pages:
-        page = pdf[i]
+        page, tp = kept.get(i) or (pdf[i], None)
         try:
-            rows = read_unruled(page, i + 1)
+            rows = read_unruled(page, i + 1, tp)
         finally:
-            page.close()
+            if i not in kept:
+                page.close()
         if rows is not None:
             out[i] = rows
     return out
 
 
-def _grid_pages(pdf, table_pages: list[int]) -> dict[int, tuple[list[Row], int] | None]:
+def _grid_pages(pdf, table_pages: list[int], kept: dict) -> dict[int, tuple[list[Row], int] | None]:
     """The table pages PDFium reads, by 0-based page: the rows and number of
     tables of a page with a ruled table; None for a page that draws no
     table (its text is read as running text)."""
@@ -422,41 +358,15 @@ def _grid_pages(pdf, table_pages: list[int]) -> dict[int, tuple[list[Row], int] 
     out: dict[int, tuple[list[Row], int] | None] = {}
     base = 0
     for i in table_pages:
-        page = pdf[i]
+        page, tp = kept.get(i) or (pdf[i], None)
         try:
-            got = read_page(page, i + 1, base)
+            got = read_page(page, i + 1, base, tp)
         finally:
-            page.close()
+            if i not in kept:
+                page.close()
         if got == NO_RULES:
             out[i] = None
         elif got is not None:
             out[i] = got
             base += got[1]
     return out
-
-
-def _plumb(path: str, data: bytes, table_pages: list[int], table_base: int = 0) -> dict[int, list[Row]]:
-    """Table pages PDFium saw no ruled table on, through pdfplumber's table
-    finder, by 0-based page."""
-    plumbed: dict[int, list[Row]] = {}
-    if not table_pages:
-        return plumbed
-    import pdfplumber
-    # pdfminer warns on stderr about harmless font quirks ("Could not get FontBBox").
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    page_no = None
-    try:
-        with pdfplumber.open(io.BytesIO(data), pages=[i + 1 for i in table_pages]) as plumb:
-            for page in plumb.pages:
-                page_no = page.page_number
-                items: list[tuple[float, int, Row]] = []
-                table_base += _plumber_page(items, page, page_no, table_base)
-                items.sort(key=lambda x: (x[0], x[1]))
-                plumbed[page_no - 1] = [row for _, _, row in items]
-    except ReportError:
-        raise
-    except _damaged_page_errors() as exc:
-        log.warning("pdfplumber failed on %s: %r", path, exc)
-        where = f"第 {page_no} 页（表格页）" if page_no else "表格页"
-        raise ReportError(f"PDF 文件的{where}已损坏，页面内容无法解析，无法读取其中的表格。") from exc
-    return plumbed

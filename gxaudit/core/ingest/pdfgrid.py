@@ -168,12 +168,12 @@ def page_rules(page) -> tuple[list[Seg], list[Seg]]:
     return hs, vs
 
 
-def page_chars(page) -> list[Char]:
+def page_chars(page, textpage=None) -> list[Char]:
     """The page's printed characters (no spaces, no generated ones, a glyph
     printed twice over itself once), in the text page's order."""
     import pypdfium2.raw as pdfium_c
     left, _bottom, _right, top = page.get_bbox()
-    tp = page.get_textpage()
+    tp = textpage if textpage is not None else page.get_textpage()
     raw = tp.raw
     chars: list[Char] = []
     seen: dict[str, list[tuple[float, float]]] = {}
@@ -202,7 +202,8 @@ def page_chars(page) -> list[Char]:
                 lx0, lx1, ly0, ly1 = x0, x1, (y0 + y1) / 2 - side, (y0 + y1) / 2 + side
             chars.append(Char(ch, cx, cy, lx0 - left, lx1 - left, top - ly1, top - ly0))
     finally:
-        tp.close()
+        if textpage is None:
+            tp.close()
     return chars
 
 
@@ -312,7 +313,7 @@ def _grid_rows(g: _Grid, page_no: int, table: int) -> list[tuple[float, Row]]:
 NO_RULES = "no-rules"     # read_page: the page draws no table at all
 
 
-def read_page(page, page_no: int, table_base: int) -> tuple[list[Row], int] | str | None:
+def read_page(page, page_no: int, table_base: int, textpage=None) -> tuple[list[Row], int] | str | None:
     """Rows of one table page (grid rows for its tables, lines for the rest)
     and the number of tables; NO_RULES when the page draws no horizontal and
     vertical rules (its text is running text); None when it draws rules but
@@ -320,7 +321,7 @@ def read_page(page, page_no: int, table_base: int) -> tuple[list[Row], int] | st
     hs, vs = page_rules(page)
     if len(hs) < 2 or len(vs) < 2:
         return NO_RULES
-    chars = page_chars(page)
+    chars = page_chars(page, textpage)
     grids = [g for g in (_grid(t, chars) for t in find_tables(hs, vs, 72.0)) if g.real]
     if not grids:
         return None

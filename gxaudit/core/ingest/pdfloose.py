@@ -335,10 +335,10 @@ def _row_cells(vrows: list[_ValueRow], rest: list[Char], lines: list[tuple], use
     return rows
 
 
-def read_unruled(page, page_no: int) -> list[Row] | None:
+def read_unruled(page, page_no: int, textpage=None) -> list[Row] | None:
     """Rows of a PDF page without ruling lines, or None when it holds too
     few figures to be a table."""
-    return rows_of(page_chars(page), page_no)
+    return rows_of(page_chars(page, textpage), page_no)
 
 
 def rows_of(chars: list[Char], page_no: int, ink: list[Char] = ()) -> list[Row] | None:
