@@ -2,7 +2,8 @@
 borders turned off): the figures are read from PDFium's character boxes
 without a grid.
 
-* A figure is a number (or a placeholder such as "—") standing apart from
+* A figure is a number (with its unit or note, "12.5万元", "22（其中修订16件）",
+  or a placeholder such as "—") standing apart from
   the other words on its line; a number inside a sentence, or a row's
   numbering ("1 .属于国家秘密"), is text.
 * Figures printed on one level make a line of figures.  A lone figure (a
@@ -32,7 +33,8 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 
 from ..document import Row, Span
-from ..text import normalize_label
+from ..model import OK
+from ..text import normalize_label, parse_value
 from .layout import is_page_number
 from .pdfgrid import SPACE, Char, _bbox, _line_text, _lines, page_chars
 
@@ -137,6 +139,12 @@ def _numeric(word: list[Char]) -> bool:
     return all(ch in _NUMERIC for ch in text) and any(ch in _DIGITS for ch in text)
 
 
+def _with_note(word: list[Char]) -> bool:
+    """A number with its unit or note in its cell ("22（其中修订16件）", "12.5万元")."""
+    text = "".join(c.ch for c in word)
+    return text[:1] in _DIGITS and parse_value(text).status == OK
+
+
 def _placeholder(word: list[Char]) -> bool:
     """A cell's placeholder standing for a figure ("—", "/")."""
     return "".join(c.ch for c in word) in _PLACEHOLDER_MARKS
@@ -179,7 +187,7 @@ def _split(chars: list[Char], centres: list[float] | None = None) -> tuple[list[
                 or _in_column(w, centres)
             alone = left and (after is None or (after[0].ch[:1] not in _NUMBERING_MARKS
                                                 and (after[0].x0 - w[-1].x1 >= apart or _numeric(after))))
-            if (_numeric(w) or _placeholder(w)) and alone:
+            if (_numeric(w) or _placeholder(w) or _with_note(w)) and alone:
                 figures.append(_Figure(w))
             else:
                 rest.extend(w)
