@@ -53,6 +53,10 @@ _NUMBERING_MARKS = set(".．、)）")
 # A figure stands in a column when its centre is within this share of the
 # column pitch from the column's centre.
 COLUMN_FIT = 0.25
+# The header's column labels are looked for this many line heights above a
+# row; their spacing may vary by this share of the usual pitch.
+HEADER_LINES = 4.0
+HEADER_EVEN = 0.25
 # A label line at most this many of its heights below a value row can end its label.
 CONTINUE_LINES = 2.5
 # A label ending more than this many line heights before its row's first
@@ -270,19 +274,51 @@ def _ink_in_blanks(placed: list[_Figure | None], centres: list[float], rest: lis
                for j, f in enumerate(placed) if f is None for c in rest)
 
 
+def _header_centres(row: _ValueRow, rest: list[Char]) -> list[float] | None:
+    """Where the columns stand by the header just above a row (the column
+    labels of its lowest header level, 结果/维持 stacked in one column): the
+    centres of its words when they are evenly spaced (a label spanning
+    several columns stands between them and breaks the spacing)."""
+    h = max(f.height for f in row.figures)
+    top = min(f.bbox[1] for f in row.figures)
+    band = [c for c in rest if top - HEADER_LINES * h <= c.cy < top]
+    xs: list[list[float]] = []
+    for line in _lines(band):
+        xs += [[(w[0].x0 + w[-1].x1) / 2] for w in _words(line)]
+    clusters: list[list[float]] = []
+    for x in sorted(x[0] for x in xs):
+        if clusters and x - clusters[-1][-1] <= 0.5 * h:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    centres = [sum(c) / len(c) for c in clusters]
+    if len(centres) < max(3, len(row.figures)):
+        return None
+    pitches = [b - a for a, b in zip(centres, centres[1:])]
+    mid = statistics.median(pitches)
+    if any(not (1 - HEADER_EVEN) * mid <= p <= (1 + HEADER_EVEN) * mid for p in pitches):
+        return None
+    return centres
+
+
 def _positional(rows: list[_ValueRow], rest: list[Char]) -> dict[int, list[_Figure | None]]:
     """Rows with blanks placed by column (index → figures by column): rows of
     two figures or more, every figure clearly in one column, nothing printed
     in their blank columns, and no lone figure left over next to them (it
-    could be theirs)."""
-    centres = _column_centres(rows)
-    if centres is None:
-        return {}
+    could be theirs).  The columns are where the rows that fill them put
+    their figures, or, for a row wider than those (表四's one row below
+    表三), the evenly spaced column labels just above it."""
+    model = _column_centres(rows)
     out = {}
     for k, r in enumerate(rows):
-        if not 2 <= len(r.figures) < len(centres):
-            continue
         if any(len(rows[j].figures) == 1 for j in (k - 1, k + 1) if 0 <= j < len(rows)):
+            continue
+        centres = model if model is not None and len(r.figures) < len(model) else None
+        if centres is None and len(r.figures) >= 2 and (model is None or len(r.figures) > len(model)):
+            centres = _header_centres(r, rest)
+            if centres is not None and len(r.figures) >= len(centres):
+                centres = None
+        if centres is None or len(r.figures) < 2:
             continue
         placed = _by_column(r, centres)
         if placed is not None and not _ink_in_blanks(placed, centres, rest):
