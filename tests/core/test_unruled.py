@@ -68,3 +68,8 @@ def test_a_lone_row_with_blanks_is_placed_by_its_header(tmp_path):
     t4 = {k: (c.value, c.status) for k, c in ruled.cells.items() if k.startswith("t4.")}
     assert [v for v in t4.values()].count((None, "blank")) == 5
     assert {k: (report.cells[k].value, report.cells[k].status) for k in t4} == t4
+    for k, (_, status) in t4.items():         # a blank cell is shown where its column stands
+        if status == "blank":
+            x0, _, x1, _ = report.cells[k].bbox
+            r0, _, r1, _ = ruled.cells[k].bbox
+            assert r0 - 1 <= (x0 + x1) / 2 <= r1 + 1, (k, report.cells[k].bbox, ruled.cells[k].bbox)

@@ -301,7 +301,7 @@ def _header_centres(row: _ValueRow, rest: list[Char]) -> list[float] | None:
     return centres
 
 
-def _positional(rows: list[_ValueRow], rest: list[Char]) -> dict[int, list[_Figure | None]]:
+def _positional(rows: list[_ValueRow], rest: list[Char]) -> dict[int, tuple[list[_Figure | None], list[float]]]:
     """Rows with blanks placed by column (index → figures by column): rows of
     two figures or more, every figure clearly in one column, nothing printed
     in their blank columns, and no lone figure left over next to them (it
@@ -322,7 +322,7 @@ def _positional(rows: list[_ValueRow], rest: list[Char]) -> dict[int, list[_Figu
             continue
         placed = _by_column(r, centres)
         if placed is not None and not _ink_in_blanks(placed, centres, rest):
-            out[k] = placed
+            out[k] = (placed, centres)
     return out
 
 
@@ -355,6 +355,16 @@ def _label_lines(rest: list[Char], page_no: int) -> list[tuple]:
     return lines
 
 
+def _blank_boxes(figs: list[_Figure], centres: list[float]) -> list[tuple]:
+    """A box for each column of a placed row (where a blank cell stands):
+    between the midpoints to its neighbours, over the row's figures' height."""
+    top, bottom = min(f.bbox[1] for f in figs), max(f.bbox[3] for f in figs)
+    mids = [(a + b) / 2 for a, b in zip(centres, centres[1:])]
+    left = [2 * centres[0] - mids[0]] + mids if mids else [centres[0] - 5]
+    right = mids + [2 * centres[-1] - mids[-1]] if mids else [centres[0] + 5]
+    return [_bbox((x0, top, x1, bottom)) for x0, x1 in zip(left, right)]
+
+
 def _row_cells(vrows: list[_ValueRow], rest: list[Char], lines: list[tuple], used: set[int],
                page_no: int) -> list[tuple[float, list[Span], bool]]:
     """Each value row's cells (its level label first, when there is one),
@@ -364,8 +374,10 @@ def _row_cells(vrows: list[_ValueRow], rest: list[Char], lines: list[tuple], use
     for n, vr in enumerate(vrows):
         figs = sorted(vr.figures, key=lambda f: f.x0)
         if n in placed:
-            cells = [Span(f.text, page_no, f.bbox, f.score) if f is not None else Span("", page_no, None)
-                     for f in placed[n]]
+            by_col, centres = placed[n]
+            blanks = _blank_boxes(figs, centres)
+            cells = [Span(f.text, page_no, f.bbox, f.score) if f is not None else Span("", page_no, blanks[j])
+                     for j, f in enumerate(by_col)]
         else:
             cells = [Span(f.text, page_no, f.bbox, f.score) for f in figs]
         k = _level_label(lines, figs)
