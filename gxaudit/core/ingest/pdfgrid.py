@@ -236,6 +236,19 @@ def _line_text(line: list[Char]) -> str:
     return "".join(out)
 
 
+def line_spans(chars: list[Char], page_no: int) -> list[tuple]:
+    """Characters as lines of text (page numbers left out): (box, Span)."""
+    out: list[tuple] = []
+    for ln in _lines(chars):
+        text = _line_text(ln).strip()
+        if not text or is_page_number(text):
+            continue
+        box = _bbox((min(c.x0 for c in ln), min(c.top for c in ln), max(c.x1 for c in ln),
+                     max(c.bottom for c in ln)))
+        out.append((box, Span(text, page_no, box, min(c.score for c in ln))))
+    return out
+
+
 def text_of(chars: list[Char]) -> str:
     return "\n".join(_line_text(ln) for ln in _lines(chars))
 
@@ -330,12 +343,6 @@ def read_page(page, page_no: int, table_base: int, textpage=None) -> tuple[list[
         items += _grid_rows(g, page_no, table_base + k)
     frames = [g.table.bbox for g in grids]
     rest = [c for c in chars if not any(_inside(c, b, -1.0) for b in frames)]
-    for ln in _lines(rest):
-        text = _line_text(ln).strip()
-        if not text or is_page_number(text):
-            continue
-        box = _bbox((min(c.x0 for c in ln), min(c.top for c in ln), max(c.x1 for c in ln),
-                     max(c.bottom for c in ln)))
-        items.append((box[1], Row([Span(text, page_no, box)], page=page_no)))
+    items += [(box[1], Row([span], page=page_no)) for box, span in line_spans(rest, page_no)]
     order = sorted(range(len(items)), key=lambda k: (items[k][0], k))
     return [items[k][1] for k in order], len(grids)

@@ -35,8 +35,7 @@ from dataclasses import dataclass, field
 from ..document import Row, Span
 from ..model import OK
 from ..text import normalize_label, parse_value
-from .layout import is_page_number
-from .pdfgrid import SPACE, Char, _bbox, _line_text, _lines, page_chars
+from .pdfgrid import SPACE, Char, _bbox, _lines, line_spans, page_chars
 
 # A line of figures joins the row above it when at most this many line
 # heights lower (a total printed at the top of a three-line cell).
@@ -342,19 +341,6 @@ def _level_label(lines: list[tuple], figs: list[_Figure]) -> int | None:
     return best
 
 
-def _label_lines(rest: list[Char], page_no: int) -> list[tuple]:
-    """The page's lines of words (page numbers left out): (box, Span)."""
-    lines: list[tuple] = []
-    for ln in _lines(rest):
-        text = _line_text(ln).strip()
-        if not text or is_page_number(text):
-            continue
-        box = _bbox((min(c.x0 for c in ln), min(c.top for c in ln), max(c.x1 for c in ln),
-                     max(c.bottom for c in ln)))
-        lines.append((box, Span(text, page_no, box, min(c.score for c in ln))))
-    return lines
-
-
 def _blank_boxes(figs: list[_Figure], centres: list[float]) -> list[tuple]:
     """A box for each column of a placed row (where a blank cell stands):
     between the midpoints to its neighbours, over the row's figures' height."""
@@ -408,7 +394,7 @@ def rows_of(chars: list[Char], page_no: int, ink: list[Char] = ()) -> list[Row] 
     centres = _column_centres(sorted(_value_rows(figures), key=lambda r: r.low))
     if centres is not None:
         figures, rest = _split(chars, centres)
-    lines = _label_lines(rest, page_no)
+    lines = line_spans(rest, page_no)
     used: set[int] = set()
     rows = _row_cells(sorted(_value_rows(figures), key=lambda r: r.low), rest + list(ink), lines, used, page_no)
     _continuations(lines, rows, used)
