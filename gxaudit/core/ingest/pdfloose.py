@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from ..document import Row, Span
 from ..model import OK
 from ..text import normalize_label, parse_value
-from .pdfgrid import SPACE, Char, _bbox, _lines, line_spans, page_chars
+from .layout import is_page_number
+from .pdfgrid import SPACE, Char, _bbox, _line_text, _lines, line_spans, page_chars
 
 # A line of figures joins the row above it when at most this many line
 # heights lower (a total printed at the top of a three-line cell).
@@ -182,6 +183,9 @@ def _split(chars: list[Char], centres: list[float] | None = None) -> tuple[list[
     figures: list[_Figure] = []
     rest: list[Char] = []
     for line in _lines(chars):
+        if is_page_number(_line_text(line)):
+            rest.extend(line)               # "- 3 -": dropped with the lines
+            continue
         words = _digit_runs(_words(line))
         for k, w in enumerate(words):
             apart = ISOLATION * max(c.height for c in w)
