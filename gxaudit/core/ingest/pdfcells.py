@@ -73,32 +73,15 @@ def plumber_texts_in_boxes(data: bytes, boxes: dict[str, tuple[int, BBox]]) -> d
     return out
 
 
-def _page_chars(tp, left: float, top: float) -> list[tuple[float, float, str]]:
-    """Every printed character of a page: (centre x, centre y top-down, char)."""
-    import pypdfium2.raw as pdfium_c
-    chars = []
-    for i in range(tp.count_chars()):
-        if pdfium_c.FPDFText_IsGenerated(tp, i) == 1:
-            continue
-        ch = chr(pdfium_c.FPDFText_GetUnicode(tp, i) or 0x20)
-        if ch.isspace():
-            continue
-        x0, y0, x1, y1 = tp.get_charbox(i)
-        chars.append(((x0 + x1) / 2 - left, top - (y0 + y1) / 2, ch))
-    return chars
-
-
 def _page_texts(pdf, page_no: int, items: list[tuple[str, BBox]]) -> dict[str, str]:
     """Each box's text: the characters whose centre lies inside it, in the
     page's order (a glyph that only touches the box belongs to its neighbour)."""
+    from .pdfgrid import page_chars
     page = pdf[page_no - 1]
-    tp = page.get_textpage()
     try:
-        left, _bottom, _right, top = page.get_bbox()     # the box pdfplumber's top-down y starts from
-        chars = _page_chars(tp, left, top)
+        chars = page_chars(page)
     finally:
-        tp.close()
         page.close()
-    return {key: "".join(ch for cx, cy, ch in chars
-                         if x0 + INSET <= cx <= x1 - INSET and y0 + INSET <= cy <= y1 - INSET)
+    return {key: "".join(c.ch for c in chars
+                         if x0 + INSET <= c.cx <= x1 - INSET and y0 + INSET <= c.cy <= y1 - INSET)
             for key, (x0, y0, x1, y1) in items}

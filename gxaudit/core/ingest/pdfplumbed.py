@@ -12,12 +12,9 @@ import logging
 from ..document import Row, Span
 from ..model import ReportError
 from .layout import is_page_number
+from .pdfgrid import _bbox
 
 log = logging.getLogger("gxaudit.ingest.pdf")
-
-
-def _bbox(b) -> tuple[float, float, float, float]:
-    return (round(float(b[0]), 2), round(float(b[1]), 2), round(float(b[2]), 2), round(float(b[3]), 2))
 
 
 def _covering(rows_cells: list[list], ri: int, ci: int):
