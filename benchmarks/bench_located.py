@@ -18,6 +18,7 @@ import copy
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,6 +27,8 @@ FIX = ROOT / "tests" / "fixtures"
 FILES = ["fx2021.docx", "fx2021_split.docx", "fx2021.pdf", "fx2021_split.pdf", "fx2021_brk_a.pdf",
          "fx2021_brk_b.pdf", "fx2021_brk_c.pdf", "fx2021_brk_d.pdf", "fx2021_brk_t4.pdf",
          "fx2021_wps.pdf", "fx2021_wps_norule.pdf"]
+# Scans made of these (tests/core/scanmaker.py), read through the OCR.
+SCANS = ["fx2021.pdf", "fx2021_brk_b.pdf"]
 
 
 def cases(exp: dict, n: int) -> list[str]:
@@ -49,14 +52,22 @@ def located(report, key: str) -> bool:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", type=int, default=32)
+    ap.add_argument("--no-scans", action="store_true", help="skip the scans (they need the OCR)")
     args = ap.parse_args()
     os.environ.setdefault("GXAUDIT_LOG_DIR", "/tmp/gxaudit-bench-logs")
+    tmp = Path(tempfile.mkdtemp(prefix="gxaudit-located-"))
+    os.environ["XDG_CACHE_HOME"] = str(tmp / "cache")     # the scans are read, not taken from a cache
     from gxaudit.core import load_report
     from gxaudit.core.model import Cell
+    inputs = [(name, FIX / name, name) for name in FILES]
+    if not args.no_scans:
+        from tests.core.scanmaker import make_scan
+        for name in SCANS:                 # 170 dpi, turned 0.6°, slightly blurred, greyscale
+            inputs.append((f"{name} (scan)", make_scan(FIX / name, tmp / name), name))
     print(f"{'file':26} {'located':>9} {'cells right':>12}")
-    for name in FILES:
+    for label, path, name in inputs:
         exp = json.loads((FIX / f"{name}.expected.json").read_text(encoding="utf-8"))
-        report = load_report(str(FIX / name))
+        report = load_report(str(path))
         for s in exp["suspects"]:           # put the deliberate break right
             k = s["suspect"]
             c = report.cells[k]
@@ -66,7 +77,7 @@ def main() -> int:
                     for k, c in report.cells.items())
         ks = cases(exp, args.cases)
         hit = sum(located(report, k) for k in ks)
-        print(f"{name:26} {hit:>4}/{len(ks):<4} {right:>6}/{len(report.cells)}")
+        print(f"{label:26} {hit:>4}/{len(ks):<4} {right:>6}/{len(report.cells)}")
     return 0
 
 

@@ -32,6 +32,8 @@ LINE_PT = 10.5          # height of a line of text
 INSET_PT = 1.8          # a cell's border (up to 3 pt thick, centred on the boundary) and its antialiasing
 TALL_LINE = 1.6         # a band of ink in a cell taller than this many table lines is no text line
 PAD_PX = 3              # white kept around a line's ink for the recogniser
+SLASH_LEAN = 12.0       # degrees from upright: a lone "1" leaning this much is a slash "/"
+MIN_SLANT_PIXELS = 8    # ink pixels needed to tell how a glyph leans
 
 
 @dataclass
@@ -199,6 +201,33 @@ def _detected(gray, box: tuple[int, int, int, int], pieces: bool, line_base: int
     return out
 
 
+def _slant(dark, box) -> float | None:
+    """How far the ink of a crop leans from the vertical, in degrees (its
+    principal axis), or None when there is too little of it."""
+    import numpy as np
+    x0, y0, x1, y1 = box
+    ys, xs = np.nonzero(dark[y0:y1, x0:x1])
+    if len(xs) < MIN_SLANT_PIXELS:
+        return None
+    cov = np.cov(np.vstack((xs.astype(float), ys.astype(float))))
+    vals, vecs = np.linalg.eigh(cov)
+    vx, vy = vecs[:, int(np.argmax(vals))]
+    return float(np.degrees(np.arctan2(abs(vx), abs(vy))))
+
+
+def _slashes(lines: list[OcrLine], dark) -> None:
+    """A cell read as a lone "1" whose ink leans like a slash is the
+    placeholder "/" (the recogniser reads "/" as "1" with high confidence;
+    a figure 1 stands upright)."""
+    for ln in lines:
+        if ln.text.strip() == "1":
+            lean = _slant(dark, (ln.x0, ln.y0, ln.x1, ln.y1))
+            if lean is not None and lean >= SLASH_LEAN:
+                ln.text = "/"
+                for p in ln.pieces:
+                    p.text = "/"
+
+
 def read_cells(gray, dark, tables: list[Table], dpi: float) -> list[OcrLine]:
     """The tables' cells, line by line, by recognition only; the cells whose
     ink is taller than a line by the detector, around each group of them, at
@@ -206,6 +235,7 @@ def read_cells(gray, dark, tables: list[Table], dpi: float) -> list[OcrLine]:
     those cells."""
     crops, tall = table_crops(tables, dark, dpi)
     out = _recognised(gray, crops, keep_empty=True)
+    _slashes(out, dark)
     h, w = gray.shape
     pad = int(round(20 * dpi / 72))
     for n, group in enumerate(_clusters(tall, pad)):
