@@ -23,6 +23,7 @@ from gxaudit.core.text import normalize_label, parse_value, split_trailing_value
     ("/", None, "placeholder", None, None),
     ("—", None, "placeholder", None, None),
     ("无", None, "placeholder", None, None),
+    ("_", None, "placeholder", None, None),           # a dash the OCR reads low in its cell
     ("O", None, "unreadable", None, None),             # OCR letter O is not zero
     ("1O", None, "unreadable", None, None),
     ("三", None, "unreadable", None, None),
