@@ -63,12 +63,6 @@ from .progress import check_cancelled, report_progress
 log = logging.getLogger("gxaudit.ingest.ocr")
 
 FULL_DPI = 170          # table pages
-# A grid is lost when at least LOST_MIN and LOST_SHARE of its cells with
-# digits hold two numbers.
-LOST_MIN = 3
-LOST_SHARE = 0.15
-# An OCR crop taller than this many median crop heights spans several lines.
-TALL_CROP = 1.6
 LOW_DPI = 100           # finding the table pages, and the running text of the others
 # A long scan (a bound volume): besides its table pages, only the pages that
 # carry what the rules read from the text (title and period at the start,
@@ -347,6 +341,13 @@ def read_table_page(pdf, index: int, angle: float, table_base: int) -> list[Row]
             return loose
     return rows
 
+
+# A grid is lost when at least LOST_MIN and LOST_SHARE of its cells with
+# digits hold two numbers.
+LOST_MIN = 3
+LOST_SHARE = 0.15
+# An OCR crop taller than this many median crop heights spans several lines.
+TALL_CROP = 1.6
 
 _NUMBERS_IN_ONE = re.compile(r"\d[\d,.]{0,20}[^\d,.]{1,40}\d")
 

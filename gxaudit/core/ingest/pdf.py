@@ -95,7 +95,7 @@ def _open_pdfium(data: bytes):
         raise ReportError(f"无法打开 PDF 文件（{exc}）。") from exc
 
 
-def _pdfium_texts(pdf, kept: dict | None = None) -> tuple[list[str], list[bool], list[bool]]:
+def _pdfium_texts(pdf, kept: dict) -> tuple[list[str], list[bool], list[bool]]:
     """Every page's text, whether the page holds images (for scans) and
     whether it draws enough lines to hold a ruled table.  ``kept``: filled
     with each page that has text and its text page, left open for the table
@@ -110,7 +110,7 @@ def _pdfium_texts(pdf, kept: dict | None = None) -> tuple[list[str], list[bool],
             page = pdf[i]
         except pdfium.PdfiumError as exc:
             raise ReportError(f"PDF 文件第 {i + 1} 页已损坏，无法读取。") from exc
-        keep = kept is not None and len(pdf) <= KEEP_OPEN
+        keep = len(pdf) <= KEEP_OPEN
         tp = None
         try:
             tp = page.get_textpage()
@@ -153,24 +153,23 @@ def _ruled(page) -> bool:
     return False
 
 
-def _table_pages(texts: list[str], ruled: list[bool] | None = None) -> list[int]:
-    """0-based indices of the pages that hold tables 二/三/四."""
+def _marker_scores(texts: list[str]) -> list[int]:
+    """How many distinct table markers each page's text holds."""
     markers = _table_markers()
-    scored: list[tuple[int, int]] = []
-    for i, t in enumerate(texts):
-        norm = normalize_label(t)
-        score = sum(1 for m in markers if m in norm)
-        if score >= MIN_MARKERS and (ruled is None or ruled[i]):
-            scored.append((score, i))
+    return [sum(1 for m in markers if m in normalize_label(t)) for t in texts]
+
+
+def _table_pages(texts: list[str], scores: list[int], ruled: list[bool]) -> list[int]:
+    """0-based indices of the pages that hold ruled tables 二/三/四."""
+    scored = [(score, i) for i, score in enumerate(scores) if score >= MIN_MARKERS and ruled[i]]
     if len(scored) > MAX_TABLE_PAGES:
         log.info("%d candidate table pages; keeping the %d best", len(scored), MAX_TABLE_PAGES)
         scored = sorted(scored, reverse=True)[:MAX_TABLE_PAGES]
     pages = {i for _, i in scored}
-    if ruled is not None:
-        # A table continued on the next page: that page may hold only a row or
-        # two of numbers (no labels to score), but it draws the table's lines.
-        pages |= {i + 1 for i in pages if i + 1 < len(texts) and i + 1 not in pages
-                  and texts[i + 1].strip() and ruled[i + 1]}
+    # A table continued on the next page: that page may hold only a row or
+    # two of numbers (no labels to score), but it draws the table's lines.
+    pages |= {i + 1 for i in pages if i + 1 < len(texts) and i + 1 not in pages
+              and texts[i + 1].strip() and ruled[i + 1]}
     return sorted(pages)
 
 
@@ -238,10 +237,11 @@ def _passes(pdf, path: str, sha256: str, progress, cancel) -> _Passes:
         texts, images, ruled = _pdfium_texts(pdf, kept)
         scan_pages = _scan_pages(path, texts, images)
         _refuse(texts, scan_pages)
-        table_pages = _table_pages(texts, ruled)
+        scores = _marker_scores(texts)
+        table_pages = _table_pages(texts, scores, ruled)
         scanned = _ocr_pages(pdf, path, scan_pages, table_pages, sha256, progress, cancel)
         gridded = _grid_pages(pdf, [i for i in table_pages if i not in scanned], kept)
-        loose = _loose_pages(pdf, [i for i in _unruled_pages(texts, ruled) if i not in scanned], kept)
+        loose = _loose_pages(pdf, [i for i in _unruled_pages(texts, scores, ruled) if i not in scanned], kept)
     finally:
         for page, tp in kept.values():       # text pages before their pages
             tp.close()
@@ -321,12 +321,22 @@ def _ocr_pages(pdf, path: str, scan_pages: list[int], table_pages: list[int], sh
     raise ReportError(ocr.MISSING_MESSAGE)
 
 
-def _unruled_pages(texts: list[str], ruled: list[bool]) -> list[int]:
+def _on_page(pdf, i: int, kept: dict, read):
+    """``read(page, textpage)`` on page i: the page kept loaded from the text
+    pass, else loaded for this read alone (its text page None)."""
+    if i in kept:
+        return read(*kept[i])
+    page = pdf[i]
+    try:
+        return read(page, None)
+    finally:
+        page.close()
+
+
+def _unruled_pages(texts: list[str], scores: list[int], ruled: list[bool]) -> list[int]:
     """0-based indices of the pages that hold table labels but draw no lines
     (a table with its borders turned off), and the page after each."""
-    markers = _table_markers()
-    pages = {i for i, t in enumerate(texts)
-             if not ruled[i] and sum(1 for m in markers if m in normalize_label(t)) >= MIN_MARKERS}
+    pages = {i for i, score in enumerate(scores) if not ruled[i] and score >= MIN_MARKERS}
     pages |= {i + 1 for i in pages if i + 1 < len(texts) and not ruled[i + 1] and texts[i + 1].strip()}
     # A table's figures stand apart in the text too ("40 3 0 1"); a page whose
     # numbers all sit inside sentences is prose.
@@ -339,12 +349,7 @@ def _loose_pages(pdf, pages: list[int], kept: dict) -> dict[int, list[Row]]:
     from .pdfloose import read_unruled
     out: dict[int, list[Row]] = {}
     for i in pages:
-        page, tp = kept.get(i) or (pdf[i], None)
-        try:
-            rows = read_unruled(page, i + 1, tp)
-        finally:
-            if i not in kept:
-                page.close()
+        rows = _on_page(pdf, i, kept, lambda page, tp: read_unruled(page, i + 1, tp))
         if rows is not None:
             out[i] = rows
     return out
@@ -358,12 +363,7 @@ def _grid_pages(pdf, table_pages: list[int], kept: dict) -> dict[int, tuple[list
     out: dict[int, tuple[list[Row], int] | None] = {}
     base = 0
     for i in table_pages:
-        page, tp = kept.get(i) or (pdf[i], None)
-        try:
-            got = read_page(page, i + 1, base, tp)
-        finally:
-            if i not in kept:
-                page.close()
+        got = _on_page(pdf, i, kept, lambda page, tp: read_page(page, i + 1, base, tp))
         if got == NO_RULES:
             out[i] = None
         elif got is not None:

@@ -10,9 +10,8 @@ rests on, the figure is what the PDF prints; where they differ, the
 reading is in doubt, not the report."""
 from __future__ import annotations
 
-import logging
-
 import io
+import logging
 
 from .pdfium_lock import PDFIUM
 
@@ -25,15 +24,29 @@ INSET = 0.5
 BBox = tuple[float, float, float, float]
 
 
+def _by_page(boxes: dict[str, tuple[int, BBox]]) -> dict[int, list[tuple[str, BBox]]]:
+    by_page: dict[int, list[tuple[str, BBox]]] = {}
+    for key, (page, box) in boxes.items():
+        by_page.setdefault(page, []).append((key, box))
+    return by_page
+
+
+def _in_boxes(chars: list[tuple[float, float, str]], items: list[tuple[str, BBox]]) -> dict[str, str]:
+    """Each box's text: the characters (centre x, centre y, text) whose
+    centre lies inside it, in the page's order (a glyph that only touches
+    the box belongs to its neighbour)."""
+    return {key: "".join(ch for cx, cy, ch in chars
+                         if x0 + INSET <= cx <= x1 - INSET and y0 + INSET <= cy <= y1 - INSET)
+            for key, (x0, y0, x1, y1) in items}
+
+
 def texts_in_boxes(data: bytes, boxes: dict[str, tuple[int, BBox]]) -> dict[str, str]:
     """``boxes``: key → (1-based page, (x0, top, x1, bottom) in PDF points,
     top-down as pdfplumber measures them).  Returns key → the text PDFium
     finds inside the box (whitespace removed); a key whose page cannot be
     read is left out."""
     import pypdfium2 as pdfium
-    by_page: dict[int, list[tuple[str, BBox]]] = {}
-    for key, (page, box) in boxes.items():
-        by_page.setdefault(page, []).append((key, box))
+    by_page = _by_page(boxes)
     out: dict[str, str] = {}
     with PDFIUM:
         pdf = pdfium.PdfDocument(data)
@@ -54,9 +67,7 @@ def plumber_texts_in_boxes(data: bytes, boxes: dict[str, tuple[int, BBox]]) -> d
     ``chars``, a glyph printed twice over itself once).  A page pdfminer
     cannot parse is left out."""
     import pdfplumber
-    by_page: dict[int, list[tuple[str, BBox]]] = {}
-    for key, (page, box) in boxes.items():
-        by_page.setdefault(page, []).append((key, box))
+    by_page = _by_page(boxes)
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     out: dict[str, str] = {}
     with pdfplumber.open(io.BytesIO(data), pages=sorted(by_page)) as pdf:
@@ -67,21 +78,15 @@ def plumber_texts_in_boxes(data: bytes, boxes: dict[str, tuple[int, BBox]]) -> d
             except Exception:  # noqa: BLE001 - pdfminer's many failures on a damaged page
                 log.info("second reading: page %d could not be parsed", page.page_number, exc_info=True)
                 continue
-            for key, (x0, y0, x1, y1) in by_page.get(page.page_number, []):
-                out[key] = "".join(ch for cx, cy, ch in chars
-                                   if x0 + INSET <= cx <= x1 - INSET and y0 + INSET <= cy <= y1 - INSET)
+            out.update(_in_boxes(chars, by_page.get(page.page_number, [])))
     return out
 
 
 def _page_texts(pdf, page_no: int, items: list[tuple[str, BBox]]) -> dict[str, str]:
-    """Each box's text: the characters whose centre lies inside it, in the
-    page's order (a glyph that only touches the box belongs to its neighbour)."""
     from .pdfgrid import page_chars
     page = pdf[page_no - 1]
     try:
         chars = page_chars(page)
     finally:
         page.close()
-    return {key: "".join(c.ch for c in chars
-                         if x0 + INSET <= c.cx <= x1 - INSET and y0 + INSET <= c.cy <= y1 - INSET)
-            for key, (x0, y0, x1, y1) in items}
+    return _in_boxes([(c.cx, c.cy, c.ch) for c in chars], items)
