@@ -250,6 +250,12 @@ def _stop_pool(pool) -> None:
             pass
     for proc in procs:
         proc.join(5)
+    # Wait for the pool's manager thread to close its wake-up pipe: left
+    # running, it races Python's exit hook, which then writes to the pipe
+    # as it closes ("Bad file descriptor" printed after the interrupt line).
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(5)
 
 
 def _from_cache(library, path: str, sha: str, key: str) -> CheckedReport | None:
