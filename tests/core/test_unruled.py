@@ -2,7 +2,8 @@
 text-layer PDF we hold is rewritten without its lines (PDFium removes the
 path objects: the characters stay where they were), then checked: no cell
 may come out as a different number, a blank or a placeholder where the
-ruled file prints a figure; what cannot be placed is flagged."""
+ruled file prints a figure; what cannot be placed is flagged.  Measured:
+every cell of every one of them reads as on the ruled file."""
 from __future__ import annotations
 
 import glob
@@ -50,12 +51,12 @@ def test_without_its_lines_a_table_is_read_right_or_flagged(path, tmp_path):
              if report.cells[k].status in READ and (report.cells[k].value, report.cells[k].status)
              != (c.value, c.status)}
     assert wrong == {}
-    right = sum(1 for k, c in ruled.cells.items() if (report.cells[k].value, report.cells[k].status)
-                == (c.value, c.status))
-    # measured: the real reports 185–200 of 186–200 cells; the fixtures
-    # (wrapped labels in three label columns, blank rows) 163–199 of 198–200
-    floor = 0.98 if str(CORPUS) in path else 0.78
-    assert right >= floor * len(ruled.cells), (right, len(ruled.cells))
+    differ = {k: (report.cells[k].status, report.cells[k].value, c.status, c.value)
+              for k, c in ruled.cells.items() if (report.cells[k].value, report.cells[k].status) != (c.value, c.status)}
+    # Every cell as on the ruled file: labels wrapped over three label
+    # columns, rows and headers cut by a page break (the brk fixtures), a
+    # blank row, negative figures (fx2019's 本年增/减).
+    assert differ == {}
 
 
 def test_a_lone_row_with_blanks_is_placed_by_its_header(tmp_path):

@@ -150,6 +150,13 @@ def join_page_breaks(rows: list[Row]) -> list[Row]:
             out.extend(r for r in rows[i + 1:j] if not r.grid)
             i = j + 1
             continue
+        j = _label_tail(rows, i)
+        if j is not None:
+            log.debug("label cut by a page break joined: %r + %r", row.text[:30], rows[j].text[:30])
+            out.append(_with_tail(row, rows[j]))
+            out.extend(rows[i + 1:j])
+            i = j + 1
+            continue
         if row.grid and not _has_values(row):
             seen.add(tuple(normalize_label(c.text) for c in row.cells))
         out.append(row)
@@ -174,3 +181,43 @@ def _next_half(rows: list[Row], i: int, seen: set[tuple[str, ...]]) -> int | Non
             return None
         k += 1
     return None
+
+
+def _label_tail(rows: list[Row], i: int) -> int | None:
+    """Index of the text line at the top of the next page that ends the
+    label of ``rows[i]``, a row of a table without lines whose label a page
+    break cut ("4.无正当理由大量反" / "复申请"): the row is the last with
+    figures on its page and its label names no template row; the line is
+    the first on the next page whose text completes the label into one
+    (and names no other row of its own).  Lines skipped on the way are
+    short ones (a page footer or header)."""
+    a = rows[i]
+    la = _label(a)
+    if not _has_values(a) or not la or targets(la):
+        return None
+    k = i + 1
+    while k < len(rows) and rows[k].page == a.page:
+        if rows[k].grid or _has_values(rows[k]) or not _skippable_line(rows[k]):
+            return None
+        k += 1
+    while k < len(rows) and rows[k].page == (a.page or 0) + 1:
+        r = rows[k]
+        if r.grid or _has_values(r):
+            return None
+        lb = _label(r)
+        whole = targets(la + lb)
+        if whole and (not targets(lb) or targets(lb) == whole):
+            return k
+        if not _skippable_line(r):
+            return None
+        k += 1
+    return None
+
+
+def _with_tail(a: Row, tail: Row) -> Row:
+    """Row ``a`` with the label line ``tail`` appended to its label cell."""
+    cells = list(a.cells)
+    k = next(n for n, c in enumerate(cells) if c.text.strip() and not _is_value(c.text))
+    c = cells[k]
+    cells[k] = Span(c.text + tail.text.strip(), c.page, c.bbox, min(c.confidence, tail.cells[0].confidence))
+    return Row(cells, page=a.page, grid=a.grid, table=a.table)

@@ -348,8 +348,10 @@ def _loose_pages(pdf, pages: list[int], kept: dict) -> dict[int, list[Row]]:
     figures stays running text)."""
     from .pdfloose import read_unruled
     out: dict[int, list[Row]] = {}
+    chars: dict[int, list] = {}
     for i in pages:
-        rows = _on_page(pdf, i, kept, lambda page, tp: read_unruled(page, i + 1, tp))
+        above = chars.get(i - 1, ())
+        rows, chars[i] = _on_page(pdf, i, kept, lambda page, tp: read_unruled(page, i + 1, tp, above))
         if rows is not None:
             out[i] = rows
     return out

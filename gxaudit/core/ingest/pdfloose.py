@@ -26,21 +26,23 @@ flagged.
 """
 from __future__ import annotations
 
-import re
 import statistics
 from collections import Counter
-from functools import lru_cache
 from dataclasses import dataclass, field
 
 from ..document import Row, Span
 from ..model import OK
-from ..text import normalize_label, parse_value
+from ..text import parse_value
 from .layout import is_page_number
-from .pdfgrid import SPACE, Char, _bbox, _line_text, _lines, line_spans, page_chars
+from .pdfgrid import Char, _bbox, _line_text, _lines, page_chars
+from .pdfheader import COLUMN_FIT, header_columns
+from .pdflabels import DIGITS as _DIGITS, NUMERIC as _NUMERIC, continuations, label_lines, leading, names_row, numbered, opens, words as _words
 
 # A line of figures joins the row above it when at most this many line
 # heights lower (a total printed at the top of a three-line cell).
 JOIN_LINES = 4.5
+# ... or at most this many when no label line between them opens a row.
+BLOCK_LINES = 8.0
 # Figures whose centres are within this share of a line are on one level.
 LEVEL = 0.3
 # Two figures overlap across the page (one column) when their spans,
@@ -50,32 +52,23 @@ COLUMN_SLACK = 2.0
 ISOLATION = 0.7
 # A number followed by one of these is a row's numbering ("1 .属于国家秘密").
 _NUMBERING_MARKS = set(".．、)）")
-# A figure stands in a column when its centre is within this share of the
-# column pitch from the column's centre.
-COLUMN_FIT = 0.25
-# The header's column labels are looked for this many line heights above a
-# row; their spacing may vary by this share of the usual pitch.
-HEADER_LINES = 4.0
-HEADER_EVEN = 0.25
-# A label line at most this many of its heights below a value row can end its label.
-CONTINUE_LINES = 2.5
-# A label ending more than this many line heights before its row's first
-# figure did not wrap: the line below it is not its continuation.
-WRAPPED = 1.5
 # A label line is level with a row of figures when their heights overlap
 # by this share of the smaller.
 LEVEL_OVERLAP = 0.5
 # Digits closer than this many character heights are one number.
 DIGIT_GAP = 0.6
+# A note after a number ("（其中修订16件）") is looked for over this many words.
+NOTE_WORDS = 3
+# A label line naming a row is a blank row when the value row above it is
+# at most this many line heights away.
+BLANK_ROW_LINES = 3.0
 # A page needs this many numbers standing apart to be read as an unruled table.
 MIN_FIGURES = 2
-_DIGITS = set("0123456789")
 # Placeholders printed where a figure stands (text.PLACEHOLDERS without the
 # words and letters a label could hold).
+_SIGNS = set("-−－+＋")
 _PLACEHOLDER_MARKS = {"/", "／", "-", "—", "——", "–", "－", "―", "\\", "…", "--"}
 # A word that opens a table row: 一、 （二） 3. 4、
-_OPENS = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)]|\d{1,2}\s*[.．、])")
-_NUMERIC = _DIGITS | set(".,，%")
 
 
 @dataclass
@@ -127,19 +120,11 @@ class _ValueRow:
         return any(g.x0 - COLUMN_SLACK <= f.x1 and f.x0 <= g.x1 + COLUMN_SLACK for g in self.figures)
 
 
-def _words(line: list[Char]) -> list[list[Char]]:
-    """A line's characters split where the gap is wider than a space."""
-    words: list[list[Char]] = []
-    for c in line:
-        if words and c.x0 - words[-1][-1].x1 <= SPACE:
-            words[-1].append(c)
-        else:
-            words.append([c])
-    return words
-
-
 def _numeric(word: list[Char]) -> bool:
+    """A number: digits with their separators, perhaps signed ("-5", 本年增/减)."""
     text = "".join(c.ch for c in word)
+    if text[:1] in _SIGNS:
+        text = text[1:]
     return all(ch in _NUMERIC for ch in text) and any(ch in _DIGITS for ch in text)
 
 
@@ -167,6 +152,27 @@ def _digit_runs(words: list[list[Char]]) -> list[list[Char]]:
     return out
 
 
+def _noted(words: list[list[Char]]) -> list[list[Char]]:
+    """A number joined to the unit or note printed just after it, when the
+    note is split by letter spacing ("12.5" "万元", "22（其中修订16" "件）")."""
+    out: list[list[Char]] = []
+    k = 0
+    while k < len(words):
+        w = words[k]
+        best = 0
+        if w[0].ch[:1] in _DIGITS:
+            joined = list(w)
+            for m in range(1, NOTE_WORDS + 1):
+                if k + m >= len(words) or words[k + m][0].x0 - joined[-1].x1 > DIGIT_GAP * w[0].height:
+                    break
+                joined += words[k + m]
+                if _with_note(joined):
+                    best = m
+        out.append([c for part in words[k:k + best + 1] for c in part])
+        k += best + 1
+    return out
+
+
 def _in_column(w: list[Char], centres: list[float] | None) -> bool:
     if not centres:
         return False
@@ -186,7 +192,7 @@ def _split(chars: list[Char], centres: list[float] | None = None) -> tuple[list[
         if is_page_number(_line_text(line)):
             rest.extend(line)               # "- 3 -": dropped with the lines
             continue
-        words = _digit_runs(_words(line))
+        words = _noted(_digit_runs(_words(line)))
         for k, w in enumerate(words):
             apart = ISOLATION * max(c.height for c in w)
             after = words[k + 1] if k + 1 < len(words) else None
@@ -212,12 +218,14 @@ def _figure_lines(figures: list[_Figure]) -> list[_ValueRow]:
     return lines
 
 
-def _value_rows(figures: list[_Figure]) -> list[_ValueRow]:
+def _value_rows(figures: list[_Figure], labels: list[tuple] = ()) -> list[_ValueRow]:
     """Figure lines, with a lone figure joined to the one line next to it
     that has no figure in its column (a total printed at the top of its
-    cell, the row's other figures centred beside the wrapped label).  When
-    both the line above and the line below could take it, it stays alone:
-    the row is flagged, never guessed."""
+    cell, the row's other figures centred beside the wrapped label): within
+    JOIN_LINES, or within BLOCK_LINES when no label line between them opens
+    a row (one label of several lines).  When both the line above and the
+    line below could take it, it stays alone: the row is flagged, never
+    guessed."""
     lines = _figure_lines(figures)
     taken: set[int] = set()
     joins: dict[int, int] = {}                 # lone line -> the line it joins
@@ -225,16 +233,27 @@ def _value_rows(figures: list[_Figure]) -> list[_ValueRow]:
         if len(line.figures) != 1:
             continue
         f = line.figures[0]
-        reach = JOIN_LINES * f.height
         fits = [j for j in (k - 1, k + 1)
                 if 0 <= j < len(lines) and j not in taken and len(lines[j].figures) > 1
-                and abs(lines[j].low - f.cy) <= reach and not lines[j].overlaps(f)]
+                and not lines[j].overlaps(f) and _near(f, lines[j], labels)]
         if len(fits) == 1:
             joins[k] = fits[0]
             taken.update((k, fits[0]))
     for k, j in joins.items():
         lines[j].figures.extend(lines[k].figures)
     return [line for k, line in enumerate(lines) if k not in joins]
+
+
+def _near(f: _Figure, line: _ValueRow, labels: list[tuple]) -> bool:
+    """Whether a lone figure is close enough to a figure line to be of its row."""
+    gap = abs(line.low - f.cy)
+    if gap <= JOIN_LINES * f.height:
+        return True
+    if gap > BLOCK_LINES * f.height or not labels:
+        return False
+    bottom = max(g.bbox[3] for g in line.figures)
+    upper, lower = sorted((f.bbox[3], bottom))
+    return not any(upper < box[1] <= lower and opens(span.text) for box, span in labels)
 
 
 def _column_centres(rows: list[_ValueRow]) -> list[float] | None:
@@ -277,40 +296,16 @@ def _ink_in_blanks(placed: list[_Figure | None], centres: list[float], rest: lis
                for j, f in enumerate(placed) if f is None for c in rest)
 
 
-def _header_centres(row: _ValueRow, rest: list[Char]) -> list[float] | None:
-    """Where the columns stand by the header just above a row (the column
-    labels of its lowest header level, 结果/维持 stacked in one column): the
-    centres of its words when they are evenly spaced (a label spanning
-    several columns stands between them and breaks the spacing)."""
-    h = max(f.height for f in row.figures)
-    top = min(f.bbox[1] for f in row.figures)
-    band = [c for c in rest if top - HEADER_LINES * h <= c.cy < top]
-    xs: list[list[float]] = []
-    for line in _lines(band):
-        xs += [[(w[0].x0 + w[-1].x1) / 2] for w in _words(line)]
-    clusters: list[list[float]] = []
-    for x in sorted(x[0] for x in xs):
-        if clusters and x - clusters[-1][-1] <= 0.5 * h:
-            clusters[-1].append(x)
-        else:
-            clusters.append([x])
-    centres = [sum(c) / len(c) for c in clusters]
-    if len(centres) < max(3, len(row.figures)):
-        return None
-    pitches = [b - a for a, b in zip(centres, centres[1:])]
-    mid = statistics.median(pitches)
-    if any(not (1 - HEADER_EVEN) * mid <= p <= (1 + HEADER_EVEN) * mid for p in pitches):
-        return None
-    return centres
-
-
-def _positional(rows: list[_ValueRow], rest: list[Char]) -> dict[int, tuple[list[_Figure | None], list[float]]]:
+def _positional(rows: list[_ValueRow], rest: list[Char],
+                above: list[Char]) -> dict[int, tuple[list[_Figure | None], list[float]]]:
     """Rows with blanks placed by column (index → figures by column): rows of
     two figures or more, every figure clearly in one column, nothing printed
     in their blank columns, and no lone figure left over next to them (it
     could be theirs).  The columns are where the rows that fill them put
     their figures, or, for a row wider than those (表四's one row below
-    表三), the evenly spaced column labels just above it."""
+    表三), the evenly spaced column labels just above it (on the page
+    before too, for the first row of a page: ``above`` is that page's
+    characters)."""
     model = _column_centres(rows)
     out = {}
     for k, r in enumerate(rows):
@@ -318,9 +313,7 @@ def _positional(rows: list[_ValueRow], rest: list[Char]) -> dict[int, tuple[list
             continue
         centres = model if model is not None and len(r.figures) < len(model) else None
         if centres is None and len(r.figures) >= 2 and (model is None or len(r.figures) > len(model)):
-            centres = _header_centres(r, rest)
-            if centres is not None and len(r.figures) >= len(centres):
-                centres = None
+            centres = header_columns(r, rest, above if k == 0 else ())
         if centres is None or len(r.figures) < 2:
             continue
         placed = _by_column(r, centres)
@@ -345,6 +338,41 @@ def _level_label(lines: list[tuple], figs: list[_Figure]) -> int | None:
     return best
 
 
+def _straddling(lines: list[tuple], figs: list[_Figure], used: set[int]) -> list[int]:
+    """For a row with no label line level with its figures: the label lines
+    the figures stand between (a two-line label, the figures centred on it),
+    those within a figure's height above or below the main line of figures
+    in the label column nearest them, top to bottom; none when a second of
+    them opens a row."""
+    main = max(_figure_lines(figs), key=lambda ln: len(ln.figures))
+    top = min(f.bbox[1] for f in main.figures)
+    bottom = max(f.bbox[3] for f in main.figures)
+    h, left = bottom - top, min(f.x0 for f in figs)
+    near = [k for k, (box, _s) in enumerate(lines)
+            if k not in used and box[2] < left and box[3] > top - h and box[1] < bottom + h]
+    if not near:
+        return []
+    ref = lines[max(near, key=lambda k: lines[k][0][0])][0]
+    col = sorted((k for k in near if min(ref[2], lines[k][0][2]) > max(ref[0], lines[k][0][0])),
+                 key=lambda k: lines[k][0][1])
+    if any(numbered(lines[k][1].text) for k in col[1:]):
+        return []
+    span_top, span_bottom = min(lines[k][0][1] for k in col), max(lines[k][0][3] for k in col)
+    if not span_top - h / 2 <= (top + bottom) / 2 <= span_bottom + h / 2:
+        return []                # the lines stand beside the figures, not around them
+    return col
+
+
+def _joined(parts: list[tuple]) -> Span:
+    """Label lines (box, Span) as one label cell."""
+    boxes = [b for b, _s in parts]
+    box = _bbox((min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                 max(b[3] for b in boxes)))
+    first = parts[0][1]
+    return Span("".join(s.text for _b, s in parts), first.page, box if len(parts) > 1 else first.bbox,
+                min(s.confidence for _b, s in parts))
+
+
 def _blank_boxes(figs: list[_Figure], centres: list[float]) -> list[tuple]:
     """A box for each column of a placed row (where a blank cell stands):
     between the midpoints to its neighbours, over the row's figures' height."""
@@ -356,24 +384,22 @@ def _blank_boxes(figs: list[_Figure], centres: list[float]) -> list[tuple]:
 
 
 def _row_cells(vrows: list[_ValueRow], rest: list[Char], lines: list[tuple], used: set[int],
-               page_no: int) -> list[tuple[float, list[Span], bool]]:
+               page_no: int, above: list[Char]) -> list[tuple[float, list[Span], bool]]:
     """Each value row's cells (its level label first, when there is one),
     where it sorts among the lines, and whether its cells are by column."""
-    placed = _positional(vrows, rest)
+    placed = _positional(vrows, rest, above)
+    figsets = [sorted(vr.figures, key=lambda f: f.x0) for vr in vrows]
+    level = [_level_label(lines, figs) for figs in figsets]
+    taken = used | {k for k in level if k is not None}    # no row takes another's level line
     rows: list[tuple[float, list[Span], bool]] = []
-    for n, vr in enumerate(vrows):
-        figs = sorted(vr.figures, key=lambda f: f.x0)
-        if n in placed:
-            by_col, centres = placed[n]
-            blanks = _blank_boxes(figs, centres)
-            cells = [Span(f.text, page_no, f.bbox, f.score) if f is not None else Span("", page_no, blanks[j])
-                     for j, f in enumerate(by_col)]
-        else:
-            cells = [Span(f.text, page_no, f.bbox, f.score) for f in figs]
-        k = _level_label(lines, figs)
-        if k is not None and k not in used:
-            used.add(k)
-            cells.insert(0, lines[k][1])
+    for n, figs in enumerate(figsets):
+        cells = _figure_cells(figs, placed.get(n), page_no)
+        k = level[n]
+        ks = ([] if k in used else [k]) if k is not None else _straddling(lines, figs, taken)
+        if ks:
+            used.update(ks)
+            taken.update(ks)
+            cells.insert(0, _joined([lines[j] for j in ks]))
         # After every label line that starts above its lowest figure's foot:
         # the lines just before a value row name it.
         rows.append((max(f.bbox[3] for f in figs), cells, n in placed))
@@ -381,80 +407,67 @@ def _row_cells(vrows: list[_ValueRow], rest: list[Char], lines: list[tuple], use
     return rows
 
 
-def read_unruled(page, page_no: int, textpage=None) -> list[Row] | None:
-    """Rows of a PDF page without ruling lines, or None when it holds too
-    few figures to be a table."""
-    return rows_of(page_chars(page, textpage), page_no)
+def _figure_cells(figs: list[_Figure], placed, page_no: int) -> list[Span]:
+    """A value row's figure cells: by column with a box for each blank when
+    the row was placed (``placed``: its figures by column and the column
+    centres), else its figures left to right."""
+    if placed is None:
+        return [Span(f.text, page_no, f.bbox, f.score) for f in figs]
+    by_col, centres = placed
+    blanks = _blank_boxes(figs, centres)
+    return [Span(f.text, page_no, f.bbox, f.score) if f is not None else Span("", page_no, blanks[j])
+            for j, f in enumerate(by_col)]
 
 
-def rows_of(chars: list[Char], page_no: int, ink: list[Char] = ()) -> list[Row] | None:
+def read_unruled(page, page_no: int, textpage=None, above: list[Char] = ()) -> tuple[list[Row] | None, list[Char]]:
+    """Rows of a PDF page without ruling lines (None when it holds too few
+    figures to be a table), and its characters (the next page's ``above``)."""
+    chars = page_chars(page, textpage)
+    return rows_of(chars, page_no, above=above), chars
+
+
+def rows_of(chars: list[Char], page_no: int, ink: list[Char] = (), above: list[Char] = ()) -> list[Row] | None:
     """Rows of a table without ruling lines from its characters (PDF glyphs,
     or the OCR'd crops of a scan), or None when there are too few figures.
     ``ink``: marks that are neither figures nor words (an OCR crop that
-    spans several lines); a row is never placed by column over them."""
+    spans several lines); a row is never placed by column over them.
+    ``above``: the characters of the page before (its last lines may be the
+    header of this page's first row)."""
     figures, rest = _split(chars)
     if sum(1 for f in figures if _numeric(f.chars)) < MIN_FIGURES:
         return None                   # prose, or a page number's dashes
-    centres = _column_centres(sorted(_value_rows(figures), key=lambda r: r.low))
+    lines = label_lines(rest, page_no)
+    centres = _column_centres(sorted(_value_rows(figures, lines), key=lambda r: r.low))
     if centres is not None:
         figures, rest = _split(chars, centres)
-    lines = line_spans(rest, page_no)
+        lines = label_lines(rest, page_no)
     used: set[int] = set()
-    rows = _row_cells(sorted(_value_rows(figures), key=lambda r: r.low), rest + list(ink), lines, used, page_no)
-    _continuations(lines, rows, used)
+    rows = _row_cells(sorted(_value_rows(figures, lines), key=lambda r: r.low), rest + list(ink), lines, used,
+                      page_no, above)
+    continuations(lines, rows, used)
+    leading(lines, rows, used)
     items = [(key, 1, Row(cells, page=page_no, grid=grid)) for key, cells, grid in rows]
-    items += [(box[1], 0, Row([span], page=page_no)) for k, (box, span) in enumerate(lines) if k not in used]
+    items += [(box[1], 0, _line_row(box, span, rows, page_no)) for k, (box, span) in enumerate(lines) if k not in used]
     items.sort(key=lambda x: (x[0], x[1]))
     return [row for _, _, row in items]
 
 
-@lru_cache(maxsize=1)
-def _headers() -> tuple[str, ...]:
-    """The tables' column headers of four characters or more (信息内容, 本年制发件数 …)."""
-    from ..formats import LAYOUTS
-    out = {"信息内容"}
-    for lay in LAYOUTS.values():
-        for c in list(lay.columns) + [c for b in lay.blocks for c in b.columns]:
-            out.update(normalize_label(a) for a in (c.label, *c.aliases) if len(a) >= 4)
-    return tuple(sorted(out))
+def _line_row(box, span: Span, rows: list[tuple[float, list[Span], bool]], page_no: int) -> Row:
+    """A label line that is not part of a value row: a text line, or, when
+    it names a template row exactly ("行政强制") and nothing is printed
+    beside it, a row left blank in the columns of the value row just above
+    it (reconstruction keeps it only when that is the row's number of
+    cells).  Not when a row of figures without a label stands near: the
+    figures may be this line's."""
+    h = box[3] - box[1]
+    near = [(key, cells) for key, cells, _g in rows if abs(key - box[3]) <= BLANK_ROW_LINES * h]
+    above = [(key, cells) for key, cells in near if key < box[1]]
+    if not names_row(span.text) or not above or any(not _labelled(cells) for _k, cells in near):
+        return Row([span], page=page_no)
+    _key, cells = max(above, key=lambda kc: kc[0])
+    blanks = [Span("", page_no, _bbox((c.bbox[0], box[1], c.bbox[2], box[3]))) for c in cells[1:] if c.bbox]
+    return Row([span] + blanks, page=page_no, grid=True)
 
 
-def _opens(text: str) -> bool:
-    """Whether a label line opens a row or a block: one of its words starts
-    with a number (一、 （二） 3. …), or it holds a table's heading or a
-    header's words (第二十条第（六）项, 信息内容)."""
-    if any(_OPENS.match(w) for w in text.split()):
-        return True
-    norm = normalize_label(text)
-    return "第二十条" in norm or any(h in norm for h in _headers())
-
-
-def _continuations(lines: list[tuple], rows: list[tuple[float, list[Span], bool]], used: set[int]) -> None:
-    """A label wrapped below its row's figures ("…申请数" / "量"): a line
-    after a value row, before any line that opens a row and within
-    CONTINUE_LINES of it, ends that row's label."""
-    r = -1                   # the last value row whose figures end above this line
-    opened = None            # top of the last line that opened a row
-    for k, (box, span) in sorted(enumerate(lines), key=lambda x: x[1][0][1]):
-        while r + 1 < len(rows) and rows[r + 1][0] <= box[1]:
-            r += 1
-        if k in used:
-            continue
-        if _opens(span.text):
-            opened = box[1]
-            continue
-        if r < 0:
-            continue
-        key, cells, _grid = rows[r]
-        if (opened is not None and opened > key) or box[1] - key > CONTINUE_LINES * (box[3] - box[1]):
-            continue
-        labelled = cells and not all(ch in _NUMERIC for ch in cells[0].text)
-        if labelled and len(cells) > 1 and cells[1].bbox and cells[0].bbox \
-                and cells[1].bbox[0] - cells[0].bbox[2] > WRAPPED * (box[3] - box[1]):
-            continue             # a one-line label that ends well before the figures is whole
-        if labelled:
-            cells[0] = Span(cells[0].text + span.text, cells[0].page, cells[0].bbox,
-                            min(cells[0].confidence, span.confidence))
-        else:
-            cells.insert(0, Span(span.text, span.page, span.bbox))
-        used.add(k)
+def _labelled(cells: list[Span]) -> bool:
+    return bool(cells) and not all(ch in _NUMERIC for ch in cells[0].text)
