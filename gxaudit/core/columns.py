@@ -151,8 +151,10 @@ class _ColumnMap:
             if len(inside) != 1:
                 return None
             picks.append(inside[0])
-        left = min(x0 for x0, _ in self.xs)
-        return picks, [c for c in live if c.bbox[2] <= left + 1 and c.text.strip()]
+        # The label: the cells before the first value cell (a scan's page
+        # turned straight may stand a few points off the page before).
+        first = min(live.index(p) for p in picks)
+        return picks, [c for c in live[:first] if c.text.strip()]
 
     def split(self, row: Row) -> "_ValueRow | None":
         """The row's label and its values by position, or None to split it as before."""

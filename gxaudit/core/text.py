@@ -107,6 +107,12 @@ MAX_MAGNITUDE = 10 ** 15
 TOO_LARGE = "数值过大（超过 10^15），不是报告中可能出现的数字，需人工核对原文"
 
 
+# Figures on two lines of one cell ("0\n1\n0": a scanned cell that runs
+# over several rows where a ruling line was lost) are never read as one number.
+_STACKED = re.compile(r"\d[ \t]{0,8}\n\s{0,8}[-+−－]?\d")
+STACKED = "一格中有上下几行数字，无法确定是哪一个数，需对照原文核对"
+
+
 @dataclass(frozen=True)
 class ParsedValue:
     value: int | float | None
@@ -126,6 +132,8 @@ def parse_value(raw: str | None) -> ParsedValue:
     text = text.replace("\u3000", " ").strip()
     if not text:
         return ParsedValue(None, "blank")
+    if _STACKED.search(text):
+        return ParsedValue(None, "unreadable", reason=STACKED)
     # Units in 繁体 (pages mirrored in traditional characters): 萬元, 億元.
     text = text.replace("萬", "万").replace("億", "亿")
     if text in PLACEHOLDERS:

@@ -92,3 +92,20 @@ def test_a_finding_is_read_again_by_pdfminer(monkeypatch):
     assert [f.rule for f in checked.findings if f.rule == "T4-SUM"] == ["T4-SUM", "T4-SUM"]
     assert not any(f.rule == "F-READ" for f in checked.findings)
     assert seen and any(k.startswith("t4.") for k in seen[0])
+
+
+def test_a_merged_region_that_is_not_a_rectangle_is_cut_into_rectangles():
+    """A tall label cell and the full-width row below it, the line between
+    them missed (a scan's faint stroke a few pixels off): the L-shaped
+    region is two printed cells, not one whose text lands in its top row."""
+    from gxaudit.core.ingest.gridfind import _rectangles
+    # 3 rows x 3 columns; column 0 of rows 0-1 and all of row 2 in one region.
+    rep = {(i, j): (i, j) for i in range(3) for j in range(3)}
+    for c in [(1, 0), (2, 0), (2, 1), (2, 2)]:
+        rep[c] = (0, 0)
+    out = _rectangles(rep)
+    assert [out[(i, 0)] for i in range(3)] == [(0, 0), (0, 0), (2, 0)]
+    assert [out[(2, j)] for j in range(3)] == [(2, 0), (2, 0), (2, 0)]
+    assert out[(1, 1)] == (1, 1)
+    square = {(i, j): (0, 0) for i in range(2) for j in range(2)}     # a rectangle stays whole
+    assert _rectangles(square) == square

@@ -160,7 +160,7 @@ def _regions(t: Table) -> tuple[dict[tuple[int, int], tuple[int, int]], dict[tup
                 union((i, j), (i, j - 1))
             if i > 0 and not t.has_h(i, j):
                 union((i, j), (i - 1, j))
-    rep = {c: find(c) for c in parent}
+    rep = _rectangles({c: find(c) for c in parent})
     boxes: dict[tuple[int, int], list[float]] = {}
     for (i, j), r in rep.items():
         x0, x1, y0, y1 = t.xs[j], t.xs[j + 1], t.ys[i], t.ys[i + 1]
@@ -170,6 +170,37 @@ def _regions(t: Table) -> tuple[dict[tuple[int, int], tuple[int, int]], dict[tup
         else:
             b[0], b[1], b[2], b[3] = min(b[0], x0), min(b[1], y0), max(b[2], x1), max(b[3], y1)
     return rep, boxes
+
+
+def _rectangles(rep: dict[tuple[int, int], tuple[int, int]]) -> dict[tuple[int, int], tuple[int, int]]:
+    """Merged regions cut into rectangles: a printed cell is one, so a region
+    of another shape (an L: a tall label cell and the row below it, the
+    line between them too faint or a few pixels off) is a missed line.  Its
+    rows are grouped while they cover the same columns; a row whose columns
+    are not contiguous is cut into single cells."""
+    members: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for c, r in rep.items():
+        members.setdefault(r, []).append(c)
+    out = dict(rep)
+    for cells in members.values():
+        rows = sorted({i for i, _ in cells})
+        cols = sorted({j for _, j in cells})
+        if len(cells) == len(rows) * len(cols):
+            continue
+        by_row = {i: sorted(j for k, j in cells if k == i) for i in rows}
+        top = None
+        for n, i in enumerate(rows):
+            span = by_row[i]
+            if span != list(range(span[0], span[-1] + 1)):
+                for j in span:
+                    out[(i, j)] = (i, j)
+                top = None
+                continue
+            if top is None or n == 0 or rows[n - 1] != i - 1 or by_row[rows[n - 1]] != span:
+                top = (i, span[0])
+            for j in span:
+                out[(i, j)] = top
+    return out
 
 
 def _locate(values: list[float], v: float) -> int | None:

@@ -56,8 +56,8 @@ from .layout import is_page_number
 from .ocr_cache import PageResult, cache_dir, cache_load, cache_store  # noqa: F401
 from .ocr_engine import (MISSING_MESSAGE, OcrLine, Piece, available, bundled_models,  # noqa: F401
                          check_params, engine, engine_params)
-from .ocr_cells import blank_tables, read_cells, read_lines
-from .ocr_image import dark_mask, ruling, skew_angle
+from .ocr_cells import DASH_SCORE, dash_in, blank_tables, read_cells, read_lines
+from .ocr_image import dark_mask, render_gray, ruling, skew_angle
 from .progress import check_cancelled, report_progress
 
 log = logging.getLogger("gxaudit.ingest.ocr")
@@ -96,7 +96,8 @@ class _Frame:
 def _join(pieces: list[Piece]) -> str:
     """Text of a cell's characters in reading order: OCR line by OCR line,
     left to right; a wide gap inside a line is a space, and two runs of
-    digits are never glued into one number."""
+    digits on two lines (a cell the scan's lost ruling line left over two
+    rows) are kept on two lines: never one number."""
     if not pieces:
         return ""
     lines: dict[int, list[Piece]] = {}
@@ -116,7 +117,7 @@ def _join(pieces: list[Piece]) -> str:
             text += p.text
             prev = p
         if out and out[-1].isdigit() and text[:1].isdigit():
-            out += " "
+            out += "\n"         # figures on two lines of one cell: two numbers, never one
         out += text
     return out.strip()
 
@@ -175,11 +176,14 @@ def _band_rows(t: Table, pieces: dict[tuple[int, int], list[Piece]], dark, frame
                 cells.append(Span("", page_no, bbox, merged=True))
                 continue
             ps = texts.get(r, [])
+            text = _join(ps)
             if ps:
                 conf = round(min(p.score for p in ps), 4)
             else:
                 conf = 0.0 if _has_ink(dark, *box, dpi) else 1.0
-            cells.append(Span(_join(ps), page_no, bbox, conf))
+            if not text and conf == 0.0 and dash_in(dark, box, dpi):
+                text, conf = "—", DASH_SCORE     # a dash the recogniser left unread
+            cells.append(Span(text, page_no, bbox, conf))
         rows.append((t.ys[i], Row(cells, page=page_no, grid=True, table=table)))
     return rows
 
@@ -282,16 +286,6 @@ def line_rows(lines: list[OcrLine], frame: _Frame, page_no: int, cells: bool = F
 # Pages of a PDF
 # ---------------------------------------------------------------------------
 
-def render_gray(page, dpi: float):
-    import numpy as np
-    bitmap = page.render(scale=dpi / 72, grayscale=True)
-    try:
-        img = bitmap.to_pil().convert("L")
-    finally:
-        bitmap.close()
-    return np.asarray(img, dtype=np.uint8)
-
-
 def _deskewed(gray, angle: float):
     import numpy as np
     from PIL import Image
@@ -313,6 +307,14 @@ def _straight(pdf, index: int, dpi: float, angle: float | None = None):
     return _deskewed(gray, angle), angle
 
 
+def _grid_read(straight, dark, frame: _Frame, index: int, table_base: int) -> list[Row]:
+    """The page's rows by the grid its ruling lines give."""
+    hs, vs = ruling(dark, FULL_DPI)
+    tables = find_tables(hs, vs, FULL_DPI)
+    lines = read_cells(straight, dark, tables, FULL_DPI) + _outside_lines(straight, tables)
+    return grid_rows(lines, tables, dark, frame, FULL_DPI, index + 1, table_base)
+
+
 def classify(pdf, index: int) -> tuple[bool, float]:
     """(has a ruled table, skew angle) of one page, from a low-resolution image."""
     straight, angle = _straight(pdf, index, LOW_DPI)
@@ -328,11 +330,8 @@ def read_table_page(pdf, index: int, angle: float, table_base: int) -> list[Row]
         page.close()
     straight = _deskewed(gray, angle)
     dark = dark_mask(straight)
-    hs, vs = ruling(dark, FULL_DPI)
-    tables = find_tables(hs, vs, FULL_DPI)
-    lines = read_cells(straight, dark, tables, FULL_DPI) + _outside_lines(straight, tables)
     frame = _Frame(angle, straight.shape[1], straight.shape[0], FULL_DPI)
-    rows = grid_rows(lines, tables, dark, frame, FULL_DPI, index + 1, table_base)
+    rows = _grid_read(straight, dark, frame, index, table_base)
     if _lost_grid(rows):
         loose = unruled_rows(read_lines(straight, dark, FULL_DPI, split=1.0), frame, index + 1)
         if loose is not None:

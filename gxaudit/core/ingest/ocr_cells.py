@@ -34,6 +34,11 @@ TALL_LINE = 1.6         # a band of ink in a cell taller than this many table li
 PAD_PX = 3              # white kept around a line's ink for the recogniser
 SLASH_LEAN = 12.0       # degrees from upright: a lone "1" leaning this much is a slash "/"
 MIN_SLANT_PIXELS = 8    # ink pixels needed to tell how a glyph leans
+SLASH_INK = 0.85        # share of the crop's ink in its one stroke for a clean slash
+SLASH_SCORE = 0.85      # the score of a clean slash: read, listed as doubtful (confidence.py)
+DASH_SCORE = 0.85       # ... and of a dash the recogniser left unread
+DASH_SHAPE = 3.0        # a dash is at least this many times as wide as it is tall
+DASH_THIN = 0.08        # ... and at most this share of an inch tall (a stroke, not a glyph)
 
 
 @dataclass
@@ -201,18 +206,65 @@ def _detected(gray, box: tuple[int, int, int, int], pieces: bool, line_base: int
     return out
 
 
-def _slant(dark, box) -> float | None:
-    """How far the ink of a crop leans from the vertical, in degrees (its
-    principal axis), or None when there is too little of it."""
+def _slant(dark, box) -> tuple[float, float] | None:
+    """How far the glyph in a crop leans from the vertical, in degrees (the
+    principal axis of its largest piece of ink), and that piece's share of
+    the crop's ink; None when there is too little of it."""
     import numpy as np
     x0, y0, x1, y1 = box
-    ys, xs = np.nonzero(dark[y0:y1, x0:x1])
+    region = dark[y0:y1, x0:x1]
+    ys, xs = _largest_blot(region)
     if len(xs) < MIN_SLANT_PIXELS:
         return None
     cov = np.cov(np.vstack((xs.astype(float), ys.astype(float))))
     vals, vecs = np.linalg.eigh(cov)
     vx, vy = vecs[:, int(np.argmax(vals))]
-    return float(np.degrees(np.arctan2(abs(vx), abs(vy))))
+    return float(np.degrees(np.arctan2(abs(vx), abs(vy)))), len(xs) / max(int(np.count_nonzero(region)), 1)
+
+
+def _largest_blot(region):
+    """Pixel coordinates (ys, xs) of the largest 8-connected piece of ink in
+    a small crop: the glyph, without a speck or a seal's stroke beside it."""
+    import numpy as np
+    ink = region > 0
+    seen = np.zeros_like(ink, dtype=bool)
+    best: list[tuple[int, int]] = []
+    h, w = ink.shape
+    for y, x in zip(*np.nonzero(ink)):
+        if seen[y, x]:
+            continue
+        seen[y, x] = True
+        stack, blot = [(int(y), int(x))], []
+        while stack:
+            cy, cx = stack.pop()
+            blot.append((cy, cx))
+            for ny in range(max(cy - 1, 0), min(cy + 2, h)):
+                for nx in range(max(cx - 1, 0), min(cx + 2, w)):
+                    if ink[ny, nx] and not seen[ny, nx]:
+                        seen[ny, nx] = True
+                        stack.append((ny, nx))
+        if len(blot) > len(best):
+            best = blot
+    if not best:
+        return np.array([], dtype=int), np.array([], dtype=int)
+    pts = np.array(best)
+    return pts[:, 0], pts[:, 1]
+
+
+def dash_in(dark, box, dpi: float) -> bool:
+    """Whether a cell's ink (inside its borders) is one thin horizontal
+    stroke: a dash placeholder ("—") the recogniser returned nothing for."""
+    import numpy as np
+    inset = int(4 * dpi / 72)
+    x0, y0, x1, y1 = (int(v) for v in box)
+    region = dark[y0 + inset:y1 - inset, x0 + inset:x1 - inset]
+    if region.size == 0:
+        return False
+    ys, xs = _largest_blot(region)
+    if len(xs) < MIN_SLANT_PIXELS or len(xs) < SLASH_INK * int(np.count_nonzero(region)):
+        return False
+    height, width = int(ys.max() - ys.min()) + 1, int(xs.max() - xs.min()) + 1
+    return width >= DASH_SHAPE * height and height <= DASH_THIN * dpi
 
 
 def _slashes(lines: list[OcrLine], dark) -> None:
@@ -221,11 +273,16 @@ def _slashes(lines: list[OcrLine], dark) -> None:
     a figure 1 stands upright)."""
     for ln in lines:
         if ln.text.strip() == "1":
-            lean = _slant(dark, (ln.x0, ln.y0, ln.x1, ln.y1))
-            if lean is not None and lean >= SLASH_LEAN:
+            slant = _slant(dark, (ln.x0, ln.y0, ln.x1, ln.y1))
+            if slant is not None and slant[0] >= SLASH_LEAN:
+                # The recogniser's score is for a "1"; one clean leaning
+                # stroke is a slash, used but shown as doubtful.
+                clean = slant[1] >= SLASH_INK
                 ln.text = "/"
                 for p in ln.pieces:
                     p.text = "/"
+                    p.score = max(p.score, SLASH_SCORE) if clean else p.score
+                ln.score = min(p.score for p in ln.pieces) if ln.pieces else ln.score
 
 
 def read_cells(gray, dark, tables: list[Table], dpi: float) -> list[OcrLine]:

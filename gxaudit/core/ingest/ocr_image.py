@@ -1,4 +1,5 @@
-"""Page images: binarising, skew, and the ruling lines drawn on them (numpy)."""
+"""Page images: rendering (a colour scan's red seal faded), binarising, skew, and the ruling
+lines drawn on them (numpy)."""
 from __future__ import annotations
 
 import math
@@ -136,3 +137,49 @@ def ruling(dark, dpi: float) -> tuple[list[Seg], list[Seg]]:
     hs = _line_segments(dark, h_min, thick, margin)
     vs = _line_segments(np.ascontiguousarray(dark.T), v_min, thick, margin)
     return hs, vs
+
+
+# A colour scan's pixel is red ink (a seal) when its red channel stands
+# this much above both green and blue.
+REDNESS = 60
+
+
+def render_gray(page, dpi: float):
+    """The page as a grey image.  A colour scan's red ink (a seal stamped
+    across the table) is taken as light as it shows in the red channel:
+    black ink under it stays black, its ring no longer reads as a ruling
+    line or a stroke."""
+    import numpy as np
+    colour = _colour(page)
+    bitmap = page.render(scale=dpi / 72, grayscale=not colour)
+    try:
+        img = bitmap.to_pil()
+        img = _without_red(img) if colour else img.convert("L")
+    finally:
+        bitmap.close()
+    return np.asarray(img, dtype=np.uint8)
+
+
+def _colour(page) -> bool:
+    """Whether the page shows a colour image (a colour scan)."""
+    import pypdfium2.raw as pdfium_c
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        try:
+            meta = obj.get_metadata()
+        except Exception:  # noqa: BLE001 - an image PDFium cannot describe: grey as before
+            continue
+        if meta.colorspace not in (pdfium_c.FPDF_COLORSPACE_DEVICEGRAY, pdfium_c.FPDF_COLORSPACE_UNKNOWN) \
+                and meta.bits_per_pixel >= 24:
+            return True
+    return False
+
+
+def _without_red(img):
+    """Grey of an RGB image with red ink (red above green and blue by
+    REDNESS) replaced by its red channel."""
+    from PIL import Image, ImageChops
+    img = img.convert("RGB")
+    r, g, b = img.split()
+    redness = ImageChops.darker(ImageChops.subtract(r, g), ImageChops.subtract(r, b))
+    mask = redness.point(lambda v: 255 if v > REDNESS else 0)
+    return Image.composite(r, img.convert("L"), mask)
