@@ -40,23 +40,25 @@ reopening a scan does not run the OCR again.
 
 The parts live in their own modules: the engine (``ocr_engine``), the page
 image's ink, skew and ruling lines (``ocr_image``), the grid finder shared
-with other readers (``gridfind``), the line crops (``ocr_cells``) and the
-cache (``ocr_cache``); this module turns pages into rows.
+with other readers (``gridfind``), the line crops (``ocr_cells``), a
+table's grid turned into rows (``ocr_grid``) and the cache (``ocr_cache``);
+this module turns pages into rows.
 """
 from __future__ import annotations
 
 import logging
-import math
 import re
 import statistics
 
+from ..confidence import too_low
 from ..document import Row, Span
-from .gridfind import Table, _locate, _regions, find_tables, is_table_page
+from .gridfind import Table, find_tables, is_table_page
 from .layout import is_page_number
 from .ocr_cache import PageResult, cache_dir, cache_load, cache_store  # noqa: F401
 from .ocr_engine import (MISSING_MESSAGE, OcrLine, Piece, available, bundled_models,  # noqa: F401
                          check_params, engine, engine_params)
-from .ocr_cells import DASH_SCORE, dash_in, blank_tables, read_cells, read_lines
+from .ocr_cells import blank_tables, read_cells, read_lines
+from .ocr_grid import _Frame, _join, _text_lines, grid_rows  # noqa: F401  (_join: tests)
 from .ocr_image import dark_mask, render_gray, ruling, skew_angle
 from .progress import check_cancelled, report_progress
 
@@ -68,185 +70,6 @@ LOW_DPI = 100           # finding the table pages, and the running text of the o
 # carry what the rules read from the text (title and period at the start,
 # sections 五/六 and the date at the end, the pages around the tables).
 MAX_TEXT_PAGES = 30
-
-
-# ---------------------------------------------------------------------------
-# Page → rows
-# ---------------------------------------------------------------------------
-
-class _Frame:
-    """Maps deskewed image pixels back to PDF points on the original page."""
-
-    def __init__(self, angle: float, width: int, height: int, dpi: float):
-        self.a = math.radians(angle)
-        self.cx, self.cy = width / 2, height / 2
-        self.scale = 72.0 / dpi
-
-    def point(self, x: float, y: float) -> tuple[float, float]:
-        c, s = math.cos(self.a), math.sin(self.a)
-        dx, dy = x - self.cx, y - self.cy
-        return (self.cx + dx * c - dy * s) * self.scale, (self.cy + dx * s + dy * c) * self.scale
-
-    def bbox(self, x0, y0, x1, y1) -> tuple[float, float, float, float]:
-        pts = [self.point(x, y) for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
-        return (round(min(p[0] for p in pts), 2), round(min(p[1] for p in pts), 2),
-                round(max(p[0] for p in pts), 2), round(max(p[1] for p in pts), 2))
-
-
-def _join(pieces: list[Piece]) -> str:
-    """Text of a cell's characters in reading order: OCR line by OCR line,
-    left to right; a wide gap inside a line is a space, and two runs of
-    digits on two lines (a cell the scan's lost ruling line left over two
-    rows) are kept on two lines: never one number."""
-    if not pieces:
-        return ""
-    lines: dict[int, list[Piece]] = {}
-    for p in pieces:
-        lines.setdefault(p.line, []).append(p)
-    ordered = sorted(lines.values(), key=lambda ps: (sum(p.cy for p in ps) / len(ps), min(p.x0 for p in ps)))
-    out = ""
-    for ps in ordered:
-        ps.sort(key=lambda p: p.x0)
-        text = ""
-        prev = None
-        for p in ps:
-            if prev is not None:
-                height = max(p.y1 - p.y0, prev.y1 - prev.y0, 1.0)
-                if p.x0 - prev.x1 > 0.6 * height:
-                    text += " "
-            text += p.text
-            prev = p
-        if out and out[-1].isdigit() and text[:1].isdigit():
-            out += "\n"         # figures on two lines of one cell: two numbers, never one
-        out += text
-    return out.strip()
-
-
-def _has_ink(dark, x0: float, y0: float, x1: float, y1: float, dpi: float) -> bool:
-    """Whether a cell's inside (away from its borders) holds ink."""
-    inset = 4 * dpi / 72
-    a, b = int(y0 + inset), int(y1 - inset)
-    c, d = int(x0 + inset), int(x1 - inset)
-    if b <= a or d <= c:
-        return False
-    region = dark[a:b, c:d]
-    # A digit "1" in 9-point type is about 2 x 14 pixels at 170 dpi.
-    return int(region.sum()) >= max(10, int(12 * (dpi / 170) ** 2))
-
-
-def _assign_pieces(lines: list[OcrLine], tables: list[Table]):
-    """Each OCR character to the grid cell its centre falls in (per table), or
-    to the text outside the tables."""
-    per_table: list[dict[tuple[int, int], list[Piece]]] = [dict() for _ in tables]
-    outside: list[OcrLine] = []
-    for ln in lines:
-        rest: list[Piece] = []
-        for p in ln.pieces:
-            for ti, t in enumerate(tables):
-                x0, y0, x1, y1 = t.bbox
-                if x0 <= p.cx <= x1 and y0 <= p.cy <= y1:
-                    i, j = _locate(t.ys, p.cy), _locate(t.xs, p.cx)
-                    if i is not None and j is not None:
-                        per_table[ti].setdefault((i, j), []).append(p)
-                    break
-            else:
-                rest.append(p)
-        if rest:
-            outside.append(OcrLine("".join(p.text for p in rest), min(p.x0 for p in rest),
-                                   min(p.y0 for p in rest), max(p.x1 for p in rest),
-                                   max(p.y1 for p in rest), min(p.score for p in rest), rest))
-    return per_table, outside
-
-
-def _band_rows(t: Table, pieces: dict[tuple[int, int], list[Piece]], dark, frame: _Frame,
-               dpi: float, page_no: int, table: int) -> list[tuple[float, Row]]:
-    """One grid row per band of a table; a cell covered by a merged neighbour is ``merged``."""
-    rep, boxes = _regions(t)
-    texts: dict[tuple[int, int], list[Piece]] = {}
-    for cell, ps in pieces.items():
-        texts.setdefault(rep[cell], []).extend(ps)
-    rows: list[tuple[float, Row]] = []
-    for i in range(len(t.ys) - 1):
-        cells: list[Span] = []
-        for j in range(len(t.xs) - 1):
-            r = rep[(i, j)]
-            box = boxes[r]
-            bbox = frame.bbox(*box)
-            if r != (i, j):
-                cells.append(Span("", page_no, bbox, merged=True))
-                continue
-            ps = texts.get(r, [])
-            text = _join(ps)
-            if ps:
-                conf = round(min(p.score for p in ps), 4)
-            else:
-                conf = 0.0 if _has_ink(dark, *box, dpi) else 1.0
-            if not text and conf == 0.0 and dash_in(dark, box, dpi):
-                text, conf = "—", DASH_SCORE     # a dash the recogniser left unread
-            cells.append(Span(text, page_no, bbox, conf))
-        rows.append((t.ys[i], Row(cells, page=page_no, grid=True, table=table)))
-    return rows
-
-
-def _table_items(rows: list[tuple[float, Row]], page_no: int) -> list[tuple[float, Row]]:
-    """A real table's rows; a full-width cell is a line of text inside the frame."""
-    items: list[tuple[float, Row]] = []
-    for top, r in rows:
-        live = [c for c in r.cells if not c.merged]
-        if len(live) == 1 and r.cells[0] is live[0]:
-            if live[0].text and not is_page_number(live[0].text):
-                items.append((top, Row([live[0]], page=page_no)))
-            continue
-        items.append((top, r))
-    return items
-
-
-def grid_rows(lines: list[OcrLine], tables: list[Table], dark, frame: _Frame, dpi: float,
-              page_no: int, table_base: int) -> list[Row]:
-    """Rows of one OCR'd page: a grid row per table band, a line row for the
-    text outside the tables, in reading order."""
-    items: list[tuple[float, Row]] = []
-    per_table, outside = _assign_pieces(lines, tables)
-    real = 0
-    for ti, t in enumerate(tables):
-        rows = _band_rows(t, per_table[ti], dark, frame, dpi, page_no, table_base + real)
-        multi = any(sum(1 for c in r.cells if c.text.strip()) >= 2 for _, r in rows)
-        if len(t.xs) - 1 >= 2 and multi:
-            real += 1
-            items += _table_items(rows, page_no)
-            continue
-        # Not a table (a framed paragraph): its text is lines.
-        items += [(top, Row([Span(c.text, page_no, c.bbox, c.confidence)], page=page_no))
-                  for top, r in rows for c in r.cells if c.text and not c.merged]
-    for ln in _text_lines(outside):
-        if ln.text and not is_page_number(ln.text):
-            items.append((ln.y0, Row([Span(ln.text, page_no, frame.bbox(ln.x0, ln.y0, ln.x1, ln.y1),
-                                           round(ln.score, 4))], page=page_no)))
-    items.sort(key=lambda x: x[0])          # stable: same top keeps the order above
-    return [r for _, r in items]
-
-
-def _text_lines(lines: list[OcrLine]) -> list[OcrLine]:
-    """OCR boxes on the same visual line joined left to right."""
-    out: list[list[OcrLine]] = []
-    for ln in sorted(lines, key=lambda l: (l.y0 + l.y1) / 2):
-        cy = (ln.y0 + ln.y1) / 2
-        if out:
-            last = out[-1]
-            ly0 = min(l.y0 for l in last)
-            ly1 = max(l.y1 for l in last)
-            h = max(ly1 - ly0, ln.y1 - ln.y0, 1.0)
-            if abs(cy - (ly0 + ly1) / 2) < 0.4 * h:
-                last.append(ln)
-                continue
-        out.append([ln])
-    merged: list[OcrLine] = []
-    for group in out:
-        group.sort(key=lambda l: l.x0)
-        merged.append(OcrLine("".join(l.text for l in group).strip(), min(l.x0 for l in group),
-                              min(l.y0 for l in group), max(l.x1 for l in group),
-                              max(l.y1 for l in group), min(l.score for l in group)))
-    return merged
 
 
 def line_rows(lines: list[OcrLine], frame: _Frame, page_no: int, cells: bool = False) -> list[Row]:
@@ -307,9 +130,10 @@ def _straight(pdf, index: int, dpi: float, angle: float | None = None):
     return _deskewed(gray, angle), angle
 
 
-def _grid_read(straight, dark, frame: _Frame, index: int, table_base: int) -> list[Row]:
-    """The page's rows by the grid its ruling lines give."""
-    hs, vs = ruling(dark, FULL_DPI)
+def _grid_read(straight, dark, frame: _Frame, index: int, table_base: int, dashed: bool = False) -> list[Row]:
+    """The page's rows by the grid its ruling lines give (``dashed``: faded
+    horizontal lines too)."""
+    hs, vs = ruling(dark, FULL_DPI, dashed)
     tables = find_tables(hs, vs, FULL_DPI)
     lines = read_cells(straight, dark, tables, FULL_DPI) + _outside_lines(straight, tables)
     return grid_rows(lines, tables, dark, frame, FULL_DPI, index + 1, table_base)
@@ -333,10 +157,10 @@ def read_table_page(pdf, index: int, angle: float, table_base: int) -> list[Row]
     frame = _Frame(angle, straight.shape[1], straight.shape[0], FULL_DPI)
     rows = _grid_read(straight, dark, frame, index, table_base)
     if _lost_grid(rows):
-        loose = unruled_rows(read_lines(straight, dark, FULL_DPI, split=1.0), frame, index + 1)
+        loose = _faded(unruled_rows(read_lines(straight, dark, FULL_DPI, split=1.0), frame, index + 1),
+                       _grid_read(straight, dark, frame, index, table_base, dashed=True), index)
         if loose is not None:
-            log.info("page %d: ruling lines too faint or broken for a grid; read as a table without lines",
-                     index + 1)
+            log.info("page %d: ruling lines too faint or broken for the grid read first", index + 1)
             return loose
     return rows
 
@@ -348,6 +172,7 @@ LOST_SHARE = 0.15
 # An OCR crop taller than this many median crop heights spans several lines.
 TALL_CROP = 1.6
 
+_FIGURE_CELL = re.compile(r"^[-+]?\d[\d,.]{0,20}$")
 _NUMBERS_IN_ONE = re.compile(r"\d[\d,.]{0,20}[^\d,.]{1,40}\d")
 
 
@@ -379,10 +204,29 @@ def read_text_page(pdf, i: int, angle: float, markers: tuple[str, ...], min_mark
     if sum(1 for m in markers if m in norm) < min_markers:
         return PageResult(line_rows(lines, frame, i + 1), False)
     gray, _ = _straight(pdf, i, FULL_DPI, angle)
-    lines = read_lines(gray, dark_mask(gray), FULL_DPI, split=1.0)
+    dark = dark_mask(gray)
     frame = _Frame(angle, gray.shape[1], gray.shape[0], FULL_DPI)
-    rows = unruled_rows(lines, frame, i + 1)
+    lines = read_lines(gray, dark, FULL_DPI, split=1.0)
+    rows = _faded(unruled_rows(lines, frame, i + 1), _grid_read(gray, dark, frame, i, 1000 + 100 * i, dashed=True),
+                  i)
     return PageResult(rows if rows is not None else line_rows(lines, frame, i + 1, cells=True), True)
+
+
+def _faded(loose: list[Row] | None, dashed: list[Row], index: int) -> list[Row] | None:
+    """A table page whose ruling lines faded: read as a table without lines
+    (``loose``) or by the grid of its lines taken as dashes (``dashed``),
+    whichever gives more figures read with confidence (a figure's cell is
+    right or flagged in both)."""
+    if _lost_grid(dashed) or _usable(dashed) <= _usable(loose or []):
+        return loose
+    log.info("page %d: faded ruling lines read as dashes", index + 1)
+    return dashed
+
+
+def _usable(rows: list[Row]) -> int:
+    """Figures a page's rows hold that are read with enough confidence to use."""
+    return sum(1 for r in rows for c in r.cells
+               if not c.merged and _FIGURE_CELL.match(c.text.strip()) and not too_low(c.confidence))
 
 
 def unruled_rows(lines: list[OcrLine], frame: _Frame, page_no: int) -> list[Row] | None:

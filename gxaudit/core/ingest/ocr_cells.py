@@ -34,6 +34,8 @@ TALL_LINE = 1.6         # a band of ink in a cell taller than this many table li
 PAD_PX = 3              # white kept around a line's ink for the recogniser
 SLASH_LEAN = 12.0       # degrees from upright: a lone "1" leaning this much is a slash "/"
 MIN_SLANT_PIXELS = 8    # ink pixels needed to tell how a glyph leans
+SLASH_MAX = 35.0        # ... and at most this much (steeper is no slash of a table's font)
+SLASH_THIN = 0.2        # a slash's width across it over its length: a pen stroke
 SLASH_INK = 0.85        # share of the crop's ink in its one stroke for a clean slash
 SLASH_SCORE = 0.85      # the score of a clean slash: read, listed as doubtful (confidence.py)
 DASH_SCORE = 0.85       # ... and of a dash the recogniser left unread
@@ -206,10 +208,17 @@ def _detected(gray, box: tuple[int, int, int, int], pieces: bool, line_base: int
     return out
 
 
-def _slant(dark, box) -> tuple[float, float] | None:
-    """How far the glyph in a crop leans from the vertical, in degrees (the
-    principal axis of its largest piece of ink), and that piece's share of
-    the crop's ink; None when there is too little of it."""
+@dataclass
+class _Stroke:
+    lean: float       # degrees from upright of the largest piece of ink
+    share: float      # that piece's share of the crop's ink
+    thin: float       # its width across its axis over its length (a pen stroke: small)
+    spans: bool       # it runs from the crop's top edge to its bottom edge
+
+
+def _slant(dark, box) -> _Stroke | None:
+    """The largest piece of ink in a crop, as a stroke (principal axes), or
+    None when there is too little of it."""
     import numpy as np
     x0, y0, x1, y1 = box
     region = dark[y0:y1, x0:x1]
@@ -219,7 +228,9 @@ def _slant(dark, box) -> tuple[float, float] | None:
     cov = np.cov(np.vstack((xs.astype(float), ys.astype(float))))
     vals, vecs = np.linalg.eigh(cov)
     vx, vy = vecs[:, int(np.argmax(vals))]
-    return float(np.degrees(np.arctan2(abs(vx), abs(vy)))), len(xs) / max(int(np.count_nonzero(region)), 1)
+    return _Stroke(float(np.degrees(np.arctan2(abs(vx), abs(vy)))), len(xs) / max(int(np.count_nonzero(region)), 1),
+                   float(np.sqrt(max(vals.min(), 0.0) / max(vals.max(), 1e-9))),
+                   bool(ys.min() == 0 and ys.max() == region.shape[0] - 1))
 
 
 def _largest_blot(region):
@@ -270,19 +281,26 @@ def dash_in(dark, box, dpi: float) -> bool:
 def _slashes(lines: list[OcrLine], dark) -> None:
     """A cell read as a lone "1" whose ink leans like a slash is the
     placeholder "/" (the recogniser reads "/" as "1" with high confidence;
-    a figure 1 stands upright)."""
+    a figure 1 stands upright): one thin stroke leaning SLASH_LEAN to
+    SLASH_MAX, inside the crop.  A leaning "1" that is no such stroke (a
+    seal's arc through it) is neither: its reading is flagged."""
     for ln in lines:
-        if ln.text.strip() == "1":
-            slant = _slant(dark, (ln.x0, ln.y0, ln.x1, ln.y1))
-            if slant is not None and slant[0] >= SLASH_LEAN:
-                # The recogniser's score is for a "1"; one clean leaning
-                # stroke is a slash, used but shown as doubtful.
-                clean = slant[1] >= SLASH_INK
-                ln.text = "/"
-                for p in ln.pieces:
-                    p.text = "/"
-                    p.score = max(p.score, SLASH_SCORE) if clean else p.score
-                ln.score = min(p.score for p in ln.pieces) if ln.pieces else ln.score
+        if ln.text.strip() != "1":
+            continue
+        stroke = _slant(dark, (ln.x0, ln.y0, ln.x1, ln.y1))
+        if stroke is None or stroke.lean < SLASH_LEAN:
+            continue
+        if stroke.lean <= SLASH_MAX and stroke.thin <= SLASH_THIN and not stroke.spans:
+            # The recogniser's score is for a "1"; one clean leaning
+            # stroke is a slash, used but shown as doubtful.
+            ln.text = "/"
+            for p in ln.pieces:
+                p.text = "/"
+                p.score = max(p.score, SLASH_SCORE) if stroke.share >= SLASH_INK else p.score
+        else:
+            for p in ln.pieces:
+                p.score = 0.0
+        ln.score = min(p.score for p in ln.pieces) if ln.pieces else 0.0
 
 
 def read_cells(gray, dark, tables: list[Table], dpi: float) -> list[OcrLine]:

@@ -51,6 +51,12 @@ def skew_angle(dark, max_deg: float = 2.0) -> float:
     return round(float(fine), 3)
 
 
+# A ruling line faded to dashes: this share of a stretch is ink, and gaps
+# of up to this many points between its pieces are closed.
+DASHED_FILL = 0.5
+DASHED_GAP = 4.0
+
+
 def _line_segments(dark, min_len: int, max_thick: int, margin: int, fill: float = 0.85,
                    gap: int = 3) -> list[Seg]:
     """Horizontal ruling segments of a binary image: runs of at least
@@ -127,9 +133,20 @@ def _run_segment(dark, band, sub, lo: int, hi: int, min_len: int, max_thick: int
     return Seg(float(mine.mean()), float(lo), float(hi)) if side.mean() < 0.5 else None
 
 
-def ruling(dark, dpi: float) -> tuple[list[Seg], list[Seg]]:
-    """Horizontal and vertical ruling segments of a page image."""
+def ruling(dark, dpi: float, dashed: bool = False) -> tuple[list[Seg], list[Seg]]:
+    """Horizontal and vertical ruling segments of a page image.  ``dashed``:
+    horizontal lines faded to dashes count too (DASHED_FILL of a stretch is
+    ink, gaps of DASHED_GAP points closed; still thin, with white on both
+    sides).  Vertical lines never: a column of characters' strokes would
+    pass for one."""
     import numpy as np
+    if dashed:
+        hs, vs = ruling(dark, dpi)
+        gap = max(3, int(round(DASHED_GAP * dpi / 72)))
+        h_min = max(8, int(round(30 * dpi / 72)))
+        thick = max(3, int(round(3 * dpi / 72)))
+        margin = max(2, int(round(3 * dpi / 72)))
+        return _line_segments(dark, h_min, thick, margin, DASHED_FILL, gap), vs
     h_min = max(8, int(round(30 * dpi / 72)))   # longer than two em dashes (——)
     v_min = max(6, int(round(15 * dpi / 72)))   # taller than a character
     thick = max(3, int(round(3 * dpi / 72)))

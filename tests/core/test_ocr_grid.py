@@ -1,0 +1,71 @@
+"""ocr_grid: a scanned table's grid turned into rows, on grids and
+recognised pieces placed by hand (no OCR engine needed).  A line that faded
+in one row must never move a figure to another cell."""
+from __future__ import annotations
+
+import numpy as np
+
+from gxaudit.core.ingest.gridfind import Seg, Table
+from gxaudit.core.ingest.ocr_engine import Piece
+from gxaudit.core.ingest.ocr_grid import _Frame, _band_rows
+
+DPI = 170
+
+
+def _table(missing_v: set[tuple[int, int]] = frozenset()) -> Table:
+    """Two bands, four columns (label + three figures), every line drawn
+    except the vertical boundaries ``missing_v`` (band, column)."""
+    xs, ys = [0.0, 200.0, 300.0, 400.0, 500.0], [0.0, 50.0, 100.0]
+    hs = [Seg(y, 0.0, 500.0) for y in ys]
+    vs = []
+    for j, x in enumerate(xs):
+        for i in range(2):
+            if (i, j) not in missing_v:
+                vs.append(Seg(x, ys[i], ys[i + 1]))
+    return Table(ys, xs, hs, vs, tol=3.0)
+
+
+def _piece(text: str, x0: float, band: int, line: int) -> Piece:
+    return Piece(text, x0, 50 * band + 15, x0 + 10 * len(text), 50 * band + 35, 0.99, line)
+
+
+def _rows(t: Table, pieces):
+    by_cell = {}
+    for p in pieces:
+        i = int(p.cy // 50)
+        j = next(k for k in range(len(t.xs) - 1) if t.xs[k] <= p.cx < t.xs[k + 1])
+        by_cell.setdefault((i, j), []).append(p)
+    dark = np.zeros((100, 500), dtype=np.uint8)
+    frame = _Frame(0.0, 500, 100, 72)
+    return [r for _top, r in _band_rows(t, by_cell, dark, frame, DPI, 1, 0)]
+
+
+def _cells(row):
+    return [(c.text, c.confidence < 0.8) for c in row.cells if not c.merged]
+
+
+def test_figures_in_two_columns_of_a_merged_region_are_two_cells():
+    """Band 1 lost the line between its second and third figure columns:
+    the region holds a figure in each, so each stays in its own column."""
+    t = _table(missing_v={(1, 3)})
+    pieces = [_piece("甲", 10, 0, 0), _piece("1", 220, 0, 1), _piece("2", 320, 0, 2), _piece("3", 420, 0, 3),
+              _piece("乙", 10, 1, 4), _piece("4", 220, 1, 5), _piece("5", 320, 1, 6), _piece("6", 420, 1, 7)]
+    rows = _rows(t, pieces)
+    assert _cells(rows[1]) == [("乙", False), ("4", False), ("5", False), ("6", False)]
+
+
+def test_a_figure_over_the_faded_line_keeps_the_region_whole_and_flags_the_row():
+    """The same lost line with a figure standing over it (its dash may have
+    been read into it): the region stays one cell holding two figures, and
+    every figure and blank of the row is flagged, never read by position."""
+    t = _table(missing_v={(1, 3)})
+    pieces = [_piece("甲", 10, 0, 0), _piece("1", 220, 0, 1), _piece("2", 320, 0, 2), _piece("3", 420, 0, 3),
+              _piece("乙", 10, 1, 4), _piece("4", 220, 1, 5), _piece("5", 295, 1, 6), _piece("6", 360, 1, 7)]
+    row = _rows(t, pieces)[1]
+    assert _cells(row) == [("乙", False), ("4", True), ("5 6", True)]
+
+
+def test_a_clean_row_is_not_flagged():
+    t = _table()
+    pieces = [_piece("乙", 10, 1, 0), _piece("4", 220, 1, 1), _piece("5", 320, 1, 2), _piece("6", 420, 1, 3)]
+    assert _cells(_rows(t, pieces)[1]) == [("乙", False), ("4", False), ("5", False), ("6", False)]
