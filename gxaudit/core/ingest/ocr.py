@@ -132,9 +132,12 @@ def _straight(pdf, index: int, dpi: float, angle: float | None = None):
 
 def _grid_read(straight, dark, frame: _Frame, index: int, table_base: int, dashed: bool = False) -> list[Row]:
     """The page's rows by the grid its ruling lines give (``dashed``: faded
-    horizontal lines too)."""
+    horizontal lines too; no rows, and no recognition run, when those give
+    no table)."""
     hs, vs = ruling(dark, FULL_DPI, dashed)
     tables = find_tables(hs, vs, FULL_DPI)
+    if dashed and not is_table_page(tables):
+        return []
     lines = read_cells(straight, dark, tables, FULL_DPI) + _outside_lines(straight, tables)
     return grid_rows(lines, tables, dark, frame, FULL_DPI, index + 1, table_base)
 
