@@ -69,3 +69,21 @@ def test_a_clean_row_is_not_flagged():
     t = _table()
     pieces = [_piece("乙", 10, 1, 0), _piece("4", 220, 1, 1), _piece("5", 320, 1, 2), _piece("6", 420, 1, 3)]
     assert _cells(_rows(t, pieces)[1]) == [("乙", False), ("4", False), ("5", False), ("6", False)]
+
+
+def test_a_figures_note_does_not_lower_the_figures_score():
+    """"22(其中修订16件)": the recogniser reads the note's brackets with 0.53
+    and 0.64, the figure with 1.0; the value is read from the figure, so the
+    cell's score is the figure's.  A unit counts ("12.5万元" with 万 at 0.6
+    stays 0.6), and so does everything in a text that is not a figure."""
+    from gxaudit.core.ingest.ocr_engine import value_score
+    words = [["2", "2", "("], ["其", "中", "修", "订"], ["1", "6"], ["件"], [")"]]
+    confs = [1.0, 0.99999, 0.64, 0.99998, 0.99985, 1.0, 0.99985, 0.99998, 0.99995, 0.99993, 0.53]
+    assert value_score("22(其中修订16件)", words, confs) == 0.99999
+    assert value_score("12.5万元", [["1", "2", ".", "5"], ["万", "元"]], [1.0, 1.0, 1.0, 1.0, 0.6, 1.0]) == 0.6
+    assert value_score("本年（单位）", [["本", "年", "（", "单", "位", "）"]], [1, 1, 0.6, 1, 1, 0.6]) == 0.6
+    assert value_score("22(其中", [["2", "2", "(", "其", "中"]], [1, 1, 0.5, 1, 1]) == 0.5   # no closed note
+    # the recogniser may score a space it read between the figure and its note's last words
+    assert value_score("22(其中修订16 件)", words, confs[:9] + [0.55] + confs[9:]) == 0.99999
+    assert value_score("12.5 万元", list("12.5 万元"), [1.0, 1.0, 1.0, 1.0, 0.58, 1.0, 1.0]) == 1.0
+    assert value_score("1 2", list("1 2"), [1.0, 0.58, 0.7]) == 0.7

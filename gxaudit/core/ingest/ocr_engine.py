@@ -261,6 +261,29 @@ def recognise(gray, boxes: list[tuple[int, int, int, int]]) -> list[tuple[str, f
     for k in range(len(crops)):
         text, score, word = results[k]
         confs = getattr(word, "confs", None)
-        low = min(confs) if confs else float(score)
+        low = value_score(str(text), getattr(word, "words", None), confs) if confs else float(score)
         out.append((str(text).strip(), float(low) if str(text).strip() else 0.0))
     return out
+
+
+def value_score(text: str, words, confs) -> float:
+    """A crop's lowest character score, leaving out a space the recogniser
+    scored (whether there is a gap says nothing of the characters) and the
+    characters of a figure's bracketed note ("22（其中修订16件）": its
+    brackets are read with 0.5–0.6, the figure 22 with 1.0): a cell's value
+    is read from its number and unit only.  Every score counts when the
+    characters do not line up with the scores."""
+    chars = [c for w in (words or ()) for c in w]
+    if len(confs) == len(text):
+        chars = list(text)
+    elif len(chars) != len(confs) or "".join(chars) != text.replace(" ", ""):
+        return min(confs)
+    from ..text import parse_value
+    joined = "".join(chars)
+    end = len(chars)
+    start = min((joined.find(b) for b in "(（" if b in joined), default=-1)
+    parsed = parse_value(text)
+    if parsed.status == "ok" and parsed.note and start > 0 and joined.rstrip()[-1:] in (")", "）"):
+        end = start
+    kept = [sc for c, sc in zip(chars[:end], confs[:end]) if c != " "]
+    return min(kept) if kept else min(confs)
