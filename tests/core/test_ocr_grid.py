@@ -87,3 +87,20 @@ def test_a_figures_note_does_not_lower_the_figures_score():
     assert value_score("22(其中修订16 件)", words, confs[:9] + [0.55] + confs[9:]) == 0.99999
     assert value_score("12.5 万元", list("12.5 万元"), [1.0, 1.0, 1.0, 1.0, 0.58, 1.0, 1.0]) == 1.0
     assert value_score("1 2", list("1 2"), [1.0, 0.58, 0.7]) == 0.7
+
+
+def test_a_one_that_may_be_a_faded_rule_is_flagged():
+    """Read as a table without lines, a faint scan's crop "10" whose "1" is a
+    piece of a faded vertical ruling line (ink straight above and below it)
+    is flagged; a "10" standing clear is not (fx2021_brk_b scanned with
+    faint lines: 11 cells read as 10 instead of 0)."""
+    from gxaudit.core.ingest.ocr import _rule_as_one
+    from gxaudit.core.ingest.ocr_engine import OcrLine
+    dark = np.zeros((120, 100), dtype=np.uint8)
+    dark[50:70, 40:42] = 1          # the "1" (or a piece of a rule)
+    dark[50:70, 46:56] = 1          # the "0"
+    line = OcrLine("10", 38, 48, 58, 72, 0.99)
+    assert not _rule_as_one(line, "10", dark)
+    dark[30:40, 40:42] = 1          # a dash of the rule above the crop
+    assert _rule_as_one(line, "10", dark)
+    assert not _rule_as_one(OcrLine("20", 38, 48, 58, 72, 0.99), "20", dark)

@@ -160,7 +160,7 @@ def read_table_page(pdf, index: int, angle: float, table_base: int) -> list[Row]
     frame = _Frame(angle, straight.shape[1], straight.shape[0], FULL_DPI)
     rows = _grid_read(straight, dark, frame, index, table_base)
     if _lost_grid(rows):
-        loose = _faded(unruled_rows(read_lines(straight, dark, FULL_DPI, split=1.0), frame, index + 1),
+        loose = _faded(unruled_rows(read_lines(straight, dark, FULL_DPI, split=1.0), frame, index + 1, dark),
                        _grid_read(straight, dark, frame, index, table_base, dashed=True), index)
         if loose is not None:
             log.info("page %d: ruling lines too faint or broken for the grid read first", index + 1)
@@ -210,8 +210,8 @@ def read_text_page(pdf, i: int, angle: float, markers: tuple[str, ...], min_mark
     dark = dark_mask(gray)
     frame = _Frame(angle, gray.shape[1], gray.shape[0], FULL_DPI)
     lines = read_lines(gray, dark, FULL_DPI, split=1.0)
-    rows = _faded(unruled_rows(lines, frame, i + 1), _grid_read(gray, dark, frame, i, 1000 + 100 * i, dashed=True),
-                  i)
+    rows = _faded(unruled_rows(lines, frame, i + 1, dark),
+                  _grid_read(gray, dark, frame, i, 1000 + 100 * i, dashed=True), i)
     return PageResult(rows if rows is not None else line_rows(lines, frame, i + 1, cells=True), True)
 
 
@@ -232,10 +232,12 @@ def _usable(rows: list[Row]) -> int:
                if not c.merged and _FIGURE_CELL.match(c.text.strip()) and not too_low(c.confidence))
 
 
-def unruled_rows(lines: list[OcrLine], frame: _Frame, page_no: int) -> list[Row] | None:
+def unruled_rows(lines: list[OcrLine], frame: _Frame, page_no: int, dark=None) -> list[Row] | None:
     """A table whose lines the scan lost (faint, broken or never drawn): its
     OCR'd crops read as the words of a table without ruling lines
-    (pdfloose.py), or None when they hold too few figures."""
+    (pdfloose.py), or None when they hold too few figures.  A figure whose
+    first or last "1" may be a piece of a faded ruling line (``dark``: ink
+    continues above or below it) is flagged."""
     from .pdfgrid import Char
     from .pdfloose import rows_of
     crops = []
@@ -243,7 +245,8 @@ def unruled_rows(lines: list[OcrLine], frame: _Frame, page_no: int) -> list[Row]
         text = ln.text.strip()
         if text:
             x0, top, x1, bottom = frame.bbox(ln.x0, ln.y0, ln.x1, ln.y1)
-            crops.append(Char(text, (x0 + x1) / 2, (top + bottom) / 2, x0, x1, top, bottom, round(ln.score, 4)))
+            score = 0.0 if dark is not None and _rule_as_one(ln, text, dark) else round(ln.score, 4)
+            crops.append(Char(text, (x0 + x1) / 2, (top + bottom) / 2, x0, x1, top, bottom, score))
     if not crops:
         return None
     line = statistics.median(c.height for c in crops)
@@ -251,6 +254,31 @@ def unruled_rows(lines: list[OcrLine], frame: _Frame, page_no: int) -> list[Row]
     # figures as "011"): never a figure or a label, only ink in its place.
     tall = [c for c in crops if c.height > TALL_CROP * line]
     return rows_of([c for c in crops if c.height <= TALL_CROP * line], page_no, ink=tall)
+
+
+_EDGE_ONE = re.compile(r"^1\d|\d1$")
+
+
+def _rule_as_one(ln: OcrLine, text: str, dark) -> bool:
+    """Whether a figure's first or last "1" may be a piece of a faded
+    vertical ruling line: the crop's outermost column of ink on that side
+    has ink straight above or below the crop, within its height."""
+    if not _EDGE_ONE.search(text):
+        return False
+    h, w = dark.shape
+    x0, y0, x1, y1 = (int(round(v)) for v in (ln.x0, ln.y0, ln.x1, ln.y1))
+    x0, x1, y0, y1 = max(x0, 0), min(x1, w), max(y0, 0), min(y1, h)
+    cols = dark[y0:y1, x0:x1].any(axis=0).nonzero()[0]
+    if len(cols) == 0:
+        return False
+    span = y1 - y0
+    for first, x in ((True, x0 + int(cols[0])), (False, x0 + int(cols[-1]))):
+        if (first and not text.startswith("1")) or (not first and not text.endswith("1")):
+            continue
+        strip = slice(max(x - 1, 0), min(x + 2, w))
+        if dark[max(y0 - span, 0):y0, strip].any() or dark[y1:min(y1 + span, h), strip].any():
+            return True
+    return False
 
 
 def _plan(pdf, indices: list[int], progress, cancel) -> dict[int, tuple[bool, float]]:
