@@ -58,7 +58,7 @@ from .ocr_cache import PageResult, cache_dir, cache_load, cache_store  # noqa: F
 from .ocr_engine import (MISSING_MESSAGE, OcrLine, Piece, available, bundled_models,  # noqa: F401
                          check_params, engine, engine_params)
 from .ocr_cells import blank_tables, read_cells, read_lines
-from .ocr_grid import _Frame, _join, _text_lines, grid_rows  # noqa: F401  (_join: tests)
+from .ocr_grid import FIGURE, _Frame, _join, _text_lines, grid_rows  # noqa: F401  (_join: tests)
 from .ocr_image import dark_mask, render_gray, ruling, skew_angle
 from .progress import check_cancelled, report_progress
 
@@ -175,7 +175,6 @@ LOST_SHARE = 0.15
 # An OCR crop taller than this many median crop heights spans several lines.
 TALL_CROP = 1.6
 
-_FIGURE_CELL = re.compile(r"^[-+]?\d[\d,.]{0,20}$")
 _NUMBERS_IN_ONE = re.compile(r"\d[\d,.]{0,20}[^\d,.]{1,40}\d")
 
 
@@ -229,7 +228,7 @@ def _faded(loose: list[Row] | None, dashed: list[Row], index: int) -> list[Row] 
 def _usable(rows: list[Row]) -> int:
     """Figures a page's rows hold that are read with enough confidence to use."""
     return sum(1 for r in rows for c in r.cells
-               if not c.merged and _FIGURE_CELL.match(c.text.strip()) and not too_low(c.confidence))
+               if not c.merged and FIGURE.match(c.text.strip()) and not too_low(c.confidence))
 
 
 def unruled_rows(lines: list[OcrLine], frame: _Frame, page_no: int, dark=None) -> list[Row] | None:

@@ -39,7 +39,7 @@ class _Frame:
 
 
 # A figure as one OCR piece reads.
-_FIGURE = re.compile(r"^[-+]?[\d,.]{1,20}$")
+FIGURE = re.compile(r"^[-+]?\d[\d,.]{0,20}$")
 # Two runs of digits apart on one line of a cell ("0 0"): never one number.
 _TWO_FIGURES = re.compile(r"\d[ ]{1,8}\d")
 
@@ -127,7 +127,7 @@ def _unmerge_figures(t: Table, rep: dict, boxes: dict, pieces: dict[tuple[int, i
         if len(cells) < 2 or len({i for i, _ in cells}) != 1:
             continue
         held = [c for c in cells if pieces.get(c)]
-        if len(held) < 2 or not all(_FIGURE.match(p.text.strip()) and t.xs[j] < p.x0 and p.x1 < t.xs[j + 1]
+        if len(held) < 2 or not all(FIGURE.match(p.text.strip()) and t.xs[j] < p.x0 and p.x1 < t.xs[j + 1]
                                     for (_i, j) in held for p in pieces[(_i, j)]):
             continue                  # a figure over the faded line (its dash read as a 1?): one cell
         for i, j in cells:

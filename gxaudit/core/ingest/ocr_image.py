@@ -140,18 +140,14 @@ def ruling(dark, dpi: float, dashed: bool = False) -> tuple[list[Seg], list[Seg]
     sides).  Vertical lines never: a column of characters' strokes would
     pass for one."""
     import numpy as np
-    if dashed:
-        hs, vs = ruling(dark, dpi)
-        gap = max(3, int(round(DASHED_GAP * dpi / 72)))
-        h_min = max(8, int(round(30 * dpi / 72)))
-        thick = max(3, int(round(3 * dpi / 72)))
-        margin = max(2, int(round(3 * dpi / 72)))
-        return _line_segments(dark, h_min, thick, margin, DASHED_FILL, gap), vs
     h_min = max(8, int(round(30 * dpi / 72)))   # longer than two em dashes (——)
     v_min = max(6, int(round(15 * dpi / 72)))   # taller than a character
     thick = max(3, int(round(3 * dpi / 72)))
     margin = max(2, int(round(3 * dpi / 72)))
-    hs = _line_segments(dark, h_min, thick, margin)
+    if dashed:
+        hs = _line_segments(dark, h_min, thick, margin, DASHED_FILL, max(3, int(round(DASHED_GAP * dpi / 72))))
+    else:
+        hs = _line_segments(dark, h_min, thick, margin)
     vs = _line_segments(np.ascontiguousarray(dark.T), v_min, thick, margin)
     return hs, vs
 

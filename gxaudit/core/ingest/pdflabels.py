@@ -91,10 +91,15 @@ def opens(text: str) -> bool:
     """Whether a label line opens a row or a block: one of its words starts
     with a number (一、 （二） 3. …), or it holds a table's heading or a
     header's words (第二十条第（六）项, 信息内容)."""
-    if any(_OPENS.match(w) for w in text.split()):
+    if numbered(text):
         return True
     norm = normalize_label(text)
     return "第二十条" in norm or any(h in norm for h in _headers())
+
+
+def is_labelled(cells: list[Span]) -> bool:
+    """Whether a value row's first cell is a label (not one of its figures)."""
+    return bool(cells) and not all(ch in NUMERIC for ch in cells[0].text)
 
 
 def _may_continue(cells: list[Span], box) -> bool:
@@ -127,7 +132,7 @@ def continuations(lines: list[tuple], rows: list[tuple[float, list[Span], bool]]
         key, cells, _grid = rows[r]
         if (opened is not None and opened > key) or box[1] - key > CONTINUE_LINES * (box[3] - box[1]):
             continue
-        labelled = cells and not all(ch in NUMERIC for ch in cells[0].text)
+        labelled = is_labelled(cells)
         if labelled and not _may_continue(cells, box):
             continue
         if labelled:
@@ -153,8 +158,7 @@ def leading(lines: list[tuple], rows: list[tuple[float, list[Span], bool]], used
     prev = float("-inf")
     for key, cells, _grid in rows:
         label = cells[0] if cells else None
-        if label is None or not label.bbox or all(ch in NUMERIC for ch in label.text) \
-                or numbered(label.text):
+        if label is None or not label.bbox or not is_labelled(cells) or numbered(label.text):
             prev = key
             continue
         x0, top, x1 = label.bbox[0], label.bbox[1], label.bbox[2]

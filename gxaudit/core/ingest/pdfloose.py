@@ -36,7 +36,7 @@ from ..text import parse_value
 from .layout import is_page_number
 from .pdfgrid import Char, _bbox, _line_text, _lines, page_chars
 from .pdfheader import COLUMN_FIT, header_columns
-from .pdflabels import DIGITS as _DIGITS, NUMERIC as _NUMERIC, continuations, label_lines, leading, names_row, numbered, opens, words as _words
+from .pdflabels import DIGITS as _DIGITS, NUMERIC as _NUMERIC, continuations, is_labelled, label_lines, leading, names_row, numbered, opens, words as _words
 
 # A line of figures joins the row above it when at most this many line
 # heights lower (a total printed at the top of a three-line cell).
@@ -462,12 +462,8 @@ def _line_row(box, span: Span, rows: list[tuple[float, list[Span], bool]], page_
     h = box[3] - box[1]
     near = [(key, cells) for key, cells, _g in rows if abs(key - box[3]) <= BLANK_ROW_LINES * h]
     above = [(key, cells) for key, cells in near if key < box[1]]
-    if not names_row(span.text) or not above or any(not _labelled(cells) for _k, cells in near):
+    if not names_row(span.text) or not above or any(not is_labelled(cells) for _k, cells in near):
         return Row([span], page=page_no)
     _key, cells = max(above, key=lambda kc: kc[0])
     blanks = [Span("", page_no, _bbox((c.bbox[0], box[1], c.bbox[2], box[3]))) for c in cells[1:] if c.bbox]
     return Row([span] + blanks, page=page_no, grid=True)
-
-
-def _labelled(cells: list[Span]) -> bool:
-    return bool(cells) and not all(ch in _NUMERIC for ch in cells[0].text)
