@@ -2,14 +2,14 @@
 with the menu to change it, and the 上年对照 table of cross-year identities."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu, QTableWidget,
-                               QTableWidgetItem, QToolButton, QWidget)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QMenu, QToolButton, QWidget
 
 from ..core.text import printable
 from ..core.viewmodels import prior_keys, prior_rows, prior_summary
 from . import style
 from .change import Change
+from .rows_view import RowsView, TextRow
 
 
 class PriorBar(QWidget):
@@ -30,20 +30,16 @@ class PriorBar(QWidget):
         lay.addWidget(self.button)
 
 
-class PriorPane(QTableWidget):
-    cellRequested = Signal(str)
+class PriorPane(RowsView):
     HEADERS = ("项目", "本年", "上年报告", "应为 / 实为", "结果")
 
     def __init__(self, bar: PriorBar, parent=None):
-        super().__init__(0, len(self.HEADERS), parent)
+        super().__init__(parent)
         self.bar = bar
         self.review = None
         self._keys: frozenset[str] = frozenset()
-        self.setHorizontalHeaderLabels(list(self.HEADERS))
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setStretchLastSection(False)
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.cellDoubleClicked.connect(self._activated)
         self.refreshes = 0            # how often the table was rebuilt (tests: only when needed)
 
     def set_review(self, review) -> None:
@@ -56,27 +52,15 @@ class PriorPane(QTableWidget):
 
     def refresh(self) -> None:
         self.refreshes += 1
-        self.setRowCount(0)
         rv = self.review
         if rv is None:
             self.bar.label.setText("上年报告：无")
             self._keys = frozenset()
+            self.rows_model.set_rows([])
             return
         self.bar.label.setText(printable(prior_summary(rv.prior, rv.prior_how)))
         self._keys = prior_keys(rv.report, rv.prior)
-        rows = prior_rows(rv.report, rv.prior)
-        self.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, text in enumerate((row.label, row.this_year, row.last_year, row.values, row.result)):
-                it = QTableWidgetItem(text)
-                it.setData(Qt.ItemDataRole.UserRole, row.target)
-                if row.failing:
-                    it.setBackground(style.ERROR_BG if row.severity == "error" else style.WARNING_BG)
-                self.setItem(r, c, it)
-        self.resizeColumnsToContents()
-        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-
-    def _activated(self, row: int, _col: int) -> None:
-        it = self.item(row, 0)
-        if it is not None and it.data(Qt.ItemDataRole.UserRole):
-            self.cellRequested.emit(it.data(Qt.ItemDataRole.UserRole))
+        self.rows_model.set_rows([
+            TextRow((row.label, row.this_year, row.last_year, row.values, row.result), row.target,
+                    (style.ERROR_BG if row.severity == "error" else style.WARNING_BG) if row.failing else None)
+            for row in prior_rows(rv.report, rv.prior)])

@@ -232,7 +232,7 @@ def test_delete_clears_a_cell_to_blank_logged_and_undoable(qtbot, window):
     assert m.data(m.index_of(key)) == " ✎"
     assert "已清空" in m.data(m.index_of(key), TIP)
     assert review.log[-1].action == "edit" and review.log[-1].after is None
-    assert "清空" in window.log_view.item(0).text()
+    assert "清空" in window.log_view.text(0, 0)
     window.act_undo.trigger()
     assert review.report.cells[key].value == before and key not in review.edits
 
@@ -375,7 +375,7 @@ def test_finding_without_suspect_names_the_cells_that_could_explain_it(qtbot, wi
 def test_logs_show_labels_local_time_and_the_suggestion_rule(qtbot, window):
     review = open_report(qtbot, window, require(SEED_000))
     window.apply_btn.click()
-    top = window.log_view.item(0).text()
+    top = window.log_view.text(0, 0)
     assert "表三（七）总计·总计" in top and "t3." not in top
     assert "采用建议值：T3-ROW 表三行合计" in top
     assert review.log[-1].reason == "采用建议值：T3-ROW 表三行合计"
@@ -383,13 +383,26 @@ def test_logs_show_labels_local_time_and_the_suggestion_rule(qtbot, window):
     assert top.startswith(local_time(review.log[-1].at))
     e = window.edits_view
     assert e.rowCount() == 1
-    assert [e.item(0, c).text() for c in (0, 1, 2)] == ["表三（七）总计·总计", "0", "3"]
-    assert "采用建议值" in e.item(0, 5).text()
+    assert [e.text(0, c) for c in (0, 1, 2)] == ["表三（七）总计·总计", "0", "3"]
+    assert "采用建议值" in e.text(0, 5)
     fee = next(s.finding for s in review.finding_states() if s.finding.rule == "F-FEE")
     window.decide(ACCEPTED, "报告确未说明", fee.id)
-    assert window.log_view.item(0).text().split("　", 2)[2] == "确认问题 F-FEE 信息处理费（报告确未说明）"
-    assert window.log_view.count() == len(review.log)
+    assert window.log_view.text(0, 0).split("　", 2)[2] == "确认问题 F-FEE 信息处理费（报告确未说明）"
+    assert window.log_view.rowCount() == len(review.log)
 
+
+
+def test_double_clicking_a_record_row_selects_its_cell(qtbot, window):
+    open_report(qtbot, window, require(SEED_000))
+    window.apply_btn.click()
+    [edited] = window.review.edits
+    for view in (window.edits_view, window.log_view):
+        window.bottom_tabs.setCurrentWidget(view)
+        window.select_cell("t3.new_received.natural_person")
+        at = view.visualRect(view.model().index(0, 0)).center()
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)     # a double-click's first press
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+        assert window.current_cell_key() == edited
 
 # -- Help menu (item 15) ---------------------------------------------------------------------------
 

@@ -263,7 +263,7 @@ def test_last_year_is_found_shown_and_can_be_changed(qtbot, window):
     assert "2023年度" in window.prior_label.text() and "报告库自动匹配" in window.prior_label.text()
     t = window.prior_table
     assert t.rowCount() == 9                    # 7 carry-over columns + 2 现行有效件数 rows
-    assert {t.item(r, 4).text() for r in range(t.rowCount())} == {"一致"}
+    assert {t.text(r, 4) for r in range(t.rowCount())} == {"一致"}
     assert not [s for s in review.finding_states() if s.finding.rule.startswith("Y-")]
 
     # A prior whose 结转下年度 differs in one column: that column breaks, on both sides.
@@ -276,8 +276,8 @@ def test_last_year_is_found_shown_and_can_be_changed(qtbot, window):
     ys = [s.finding for s in review.finding_states() if s.finding.rule.startswith("Y-")]
     assert [(f.rule, f.cells) for f in ys] == [
         ("Y-CARRY", ["prior:t3.carried_forward.natural_person", "t3.carried_over.natural_person"])]
-    bad = [r for r in range(t.rowCount()) if t.item(r, 4).text() == "不一致"]
-    assert len(bad) == 1 and t.item(bad[0], 2).text() == "2"
+    bad = [r for r in range(t.rowCount()) if t.text(r, 4) == "不一致"]
+    assert len(bad) == 1 and t.text(bad[0], 2) == "2"
     m = window.grid_models["t3"]
     assert m.data(m.index_of("t3.carried_over.natural_person"), BG) in (style.ERROR_BG, style.SUSPECT_BG)
 
