@@ -3,7 +3,7 @@ tables.  Choosing a sentence (or a finding that rests on one) shows it in the
 source pane; sentences that findings rest on are marked."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
@@ -39,8 +39,9 @@ class NarrativeView(QWidget):
         self.review = review
 
     def load(self, narrative, findings=()) -> None:
-        self.tree.clear()
-        self._items = []
+        self._items = []              # no Python reference outlives the items clear() deletes
+        with QSignalBlocker(self.tree):
+            self.tree.clear()
         if narrative is None or not narrative.sections:
             self.info.setText("未识别到正文的六个部分（该来源没有正文，或正文未能读出）。")
             return
