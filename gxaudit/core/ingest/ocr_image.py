@@ -137,19 +137,87 @@ def ruling(dark, dpi: float, dashed: bool = False) -> tuple[list[Seg], list[Seg]
     """Horizontal and vertical ruling segments of a page image.  ``dashed``:
     horizontal lines faded to dashes count too (DASHED_FILL of a stretch is
     ink, gaps of DASHED_GAP points closed; still thin, with white on both
-    sides).  Vertical lines never: a column of characters' strokes would
-    pass for one."""
+    sides) where they are solid somewhere or reach two vertical lines (a
+    line of text in a cell reaches neither of its walls), and vertical ones
+    where they continue a solid piece (``_bridged``)."""
     import numpy as np
     h_min = max(8, int(round(30 * dpi / 72)))   # longer than two em dashes (——)
     v_min = max(6, int(round(15 * dpi / 72)))   # taller than a character
     thick = max(3, int(round(3 * dpi / 72)))
     margin = max(2, int(round(3 * dpi / 72)))
-    if dashed:
-        hs = _line_segments(dark, h_min, thick, margin, DASHED_FILL, max(3, int(round(DASHED_GAP * dpi / 72))))
-    else:
-        hs = _line_segments(dark, h_min, thick, margin)
-    vs = _line_segments(np.ascontiguousarray(dark.T), v_min, thick, margin)
-    return hs, vs
+    gap = max(3, int(round(DASHED_GAP * dpi / 72)))
+    dark_t = np.ascontiguousarray(dark.T)
+    vs = _line_segments(dark_t, v_min, thick, margin)
+    if not dashed:
+        return _line_segments(dark, h_min, thick, margin), vs
+    solid = _line_segments(dark, h_min, thick, margin)
+    dashes = _inked(dark, _line_segments(dark, h_min, thick, margin, DASHED_FILL, gap), thick, h_min)
+
+    def lines(walls: list[Seg]) -> list[Seg]:
+        return [h for h in dashes if _walls(h, walls, margin) >= 2
+                or any(abs(s.pos - h.pos) <= thick and s.a < h.b and s.b > h.a for s in solid)]
+    vs = _bridged(dark_t, vs, lines(vs), v_min, thick, gap)
+    return lines(vs), vs
+
+
+def _inked(img, segs: list[Seg], thick: int, min_len: int) -> list[Seg]:
+    """Runs of dashes cut to their ink: a run found by windows that are half
+    ink reaches up to half a window past its last dash."""
+    out = []
+    for s in segs:
+        y = int(round(s.pos))
+        ink = img[max(0, y - thick // 2):y + thick // 2 + 1, int(s.a):int(s.b)].any(axis=0).nonzero()[0]
+        if len(ink) and ink[-1] + 1 - ink[0] >= min_len:
+            out.append(Seg(s.pos, s.a + float(ink[0]), s.a + float(ink[-1]) + 1))
+    return out
+
+
+def _alone(dark_t, x: int, y0: float, y1: float, ys: list[float], thick: int) -> bool:
+    """Whether the ink at ``x`` between ``y0`` and ``y1`` stands alone, as a
+    line does: nothing just beside it, away from the horizontal lines it
+    meets (a character's stroke has the rest of the character there)."""
+    rows = [y for y in range(int(y0), int(y1)) if all(abs(y - h) > thick for h in ys)]
+    side = thick // 2 + 1
+    cols = [c for c in (x - side - 1, x - side, x + side, x + side + 1) if 0 <= c < dark_t.shape[0]]
+    return not rows or not dark_t[cols][:, rows].any()
+
+
+def _walls(h: Seg, vs: list[Seg], tol: float) -> int:
+    """How many vertical lines a horizontal one reaches or crosses."""
+    return sum(1 for v in vs if v.a - tol <= h.pos <= v.b + tol and h.a - tol <= v.pos <= h.b + tol)
+
+
+def _bridged(dark_t, solid: list[Seg], hs: list[Seg], v_min: int, thick: int, gap: int) -> list[Seg]:
+    """Vertical lines faded to dashes: along the x of each solid piece of
+    line (``solid``), the run of dashes it is part of (DASHED_FILL ink, gaps
+    of ``gap`` closed, looked for in a strip a line wide so that no text
+    beside it counts).  Beyond its solid pieces a run ends on a horizontal
+    line (``hs``), as a line does; a stroke of text in the cell past the
+    line's end (计 under a border) is no part of it.  A run of dashes alone
+    is never a line: a column of characters' strokes would pass for one."""
+    out, used = [], set()
+    for x in sorted({int(round(s.pos)) for s in solid}):
+        lo = max(0, x - thick // 2)
+        strip = dark_t[lo:x + thick // 2 + 1]
+        ys = sorted(h.pos for h in hs if h.a - thick <= x <= h.b + thick)
+        for d in _inked(strip, _line_segments(strip, v_min, thick, 0, DASHED_FILL, gap), thick, v_min):
+            mine = [i for i, s in enumerate(solid) if abs(s.pos - lo - d.pos) <= thick and s.a < d.b and s.b > d.a]
+            if not mine:
+                continue
+            used.update(mine)
+            out.append(Seg(lo + d.pos, *_ends(dark_t, x, d, [solid[i] for i in mine], ys, thick)))
+    return out + [s for i, s in enumerate(solid) if i not in used]
+
+
+def _ends(dark_t, x: int, run: Seg, pieces: list[Seg], ys: list[float], thick: int) -> tuple[float, float]:
+    """Where a run of dashes through solid ``pieces`` begins and ends: past
+    the pieces only as far as a horizontal line (at ``ys``) the run reaches,
+    through ink that stands alone."""
+    top, bottom = min(p.a for p in pieces), max(p.b for p in pieces)
+    up = min([y for y in ys if run.a - thick <= y <= top], default=top)
+    down = max([y for y in ys if bottom <= y <= run.b + thick], default=bottom)
+    return (up if _alone(dark_t, x, up, top, ys, thick) else top,
+            down if _alone(dark_t, x, bottom, down, ys, thick) else bottom)
 
 
 # A colour scan's pixel is red ink (a seal) when its red channel stands
