@@ -218,11 +218,46 @@ def _faded(loose: list[Row] | None, dashed: list[Row], index: int) -> list[Row] 
     """A table page whose ruling lines faded: read as a table without lines
     (``loose``) or by the grid of its lines taken as dashes (``dashed``),
     whichever gives more figures read with confidence (a figure's cell is
-    right or flagged in both)."""
-    if _lost_grid(dashed) or _usable(dashed) <= _usable(loose or []):
-        return loose
-    log.info("page %d: faded ruling lines read as dashes", index + 1)
-    return dashed
+    right or flagged in both); failing the grid for the page, table by
+    table (the end of 表三 continued at the top of a page may have lost its
+    grid while 表四 below it kept its own)."""
+    loose = loose or []
+    if not _lost_grid(dashed) and _usable(dashed) > _usable(loose):
+        log.info("page %d: faded ruling lines read as dashes", index + 1)
+        return dashed
+    chosen = _better_tables(loose, dashed)
+    if not chosen:
+        return loose or None
+    log.info("page %d: faded ruling lines read as dashes in %d of its tables", index + 1, len(chosen))
+    rest = [r for r in loose if not any(top <= _middle(r) <= bottom for top, bottom, _ in chosen)]
+    if not rest:
+        rest = [r for r in dashed if not r.grid]
+    return sorted(rest + [r for *_, rows in chosen for r in rows], key=_middle)
+
+
+def _better_tables(loose: list[Row], dashed: list[Row]) -> list[tuple[float, float, list[Row]]]:
+    """The tables of ``dashed`` whose grid holds and gives more figures read
+    with confidence than ``loose`` gives over the same height: (top, bottom, rows)."""
+    chosen = []
+    for t in sorted({r.table for r in dashed if r.grid}):
+        rows = [r for r in dashed if r.table == t]
+        if not any(c.bbox for r in rows for c in r.cells):
+            continue
+        top, bottom = _extent(rows)
+        mine = [r for r in loose if top <= _middle(r) <= bottom]
+        if not _lost_grid(rows) and _usable(rows) > _usable(mine):
+            chosen.append((top, bottom, rows))
+    return chosen
+
+
+def _extent(rows: list[Row]) -> tuple[float, float]:
+    boxes = [c.bbox for r in rows for c in r.cells if c.bbox]
+    return min(b[1] for b in boxes), max(b[3] for b in boxes)
+
+
+def _middle(row: Row) -> float:
+    boxes = [c.bbox for c in row.cells if c.bbox]
+    return (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2 if boxes else 0.0
 
 
 def _usable(rows: list[Row]) -> int:

@@ -1,0 +1,48 @@
+"""A scanned page whose ruling lines faded is read table by table: by the
+grid of its lines taken as dashes where that grid holds, as a table without
+lines where it does not (``ocr._faded``).  Hongze 2024 scanned with faint
+lines: the end of 表三 at the top of page 4 lost its grid (figures of two
+rows in one cell), and that had sent the whole page, 表四 included, to the
+reading without lines, which ran two of 表四's figures together ("00")."""
+from __future__ import annotations
+
+from gxaudit.core.document import Row, Span
+from gxaudit.core.ingest.ocr import _faded
+
+
+def _row(texts, top, table=None, grid=False, x0=50.0, pitch=30.0):
+    cells = [Span(t, 4, (x0 + i * pitch, top, x0 + (i + 1) * pitch - 2, top + 12), 0.98)
+             for i, t in enumerate(texts)]
+    return Row(cells, page=4, grid=grid, table=table)
+
+
+# 表三's last rows, their lines lost: each cell holds two rows' figures.
+LOST = [_row(["1.信访举报投诉类申请"] + ["1\n0"] * 7, 100, 0, True),
+        _row(["4.无正当理由大量反复申请"] + ["0\n0"] * 7, 130, 0, True)]
+T4_GRID = [_row(["行政复议"] + [""] * 14, 300, 1, True),
+           _row([str(d) for d in (1, 1, 0, 0, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3)], 330, 1, True)]
+LOOSE = [_row(["1.信访举报投诉类申请", "1", "0", "0", "0", "0", "0", "1"], 100),
+         _row(["0", "0", "0", "0", "0", "0", "0"], 115),
+         _row(["五、存在的主要问题"], 200),
+         _row(["行政复议", "行政诉讼"], 300),
+         _row(["1", "1", "0", "0", "2", "1", "00", "0", "1", "2", "0", "1", "0", "3"], 330)]
+
+
+def test_a_table_whose_grid_holds_is_read_by_it_when_another_lost_its_own():
+    rows = _faded(list(LOOSE), LOST + T4_GRID, 3)
+    texts = [[c.text for c in r.cells] for r in rows]
+    assert texts[:3] == [[c.text for c in r.cells] for r in LOOSE[:3]]       # 表三's end: without lines
+    assert texts[3:] == [[c.text for c in r.cells] for r in T4_GRID]         # 表四: by its grid, 15 cells
+    assert "00" not in {t for row in texts for t in row}
+
+
+def test_a_page_whose_grid_holds_everywhere_is_read_by_it_whole():
+    t3 = [_row(["1.信访举报投诉类申请", "1", "0", "0", "0", "0", "0", "1"], 100, 0, True),
+          _row(["4.无正当理由大量反复申请", "0", "0", "0", "0", "0", "0", "0"], 115, 0, True)]
+    rows = _faded(list(LOOSE), t3 + T4_GRID, 3)
+    assert rows == t3 + T4_GRID
+
+
+def test_without_a_grid_that_holds_the_page_is_read_without_lines():
+    assert _faded(list(LOOSE), LOST, 3) == LOOSE
+    assert _faded(None, LOST, 3) is None
