@@ -24,25 +24,32 @@ class _ValueRow:
 
 def match_row(label: str, rows: tuple[formats.Row, ...]) -> formats.Row | None:
     """The template row a normalised label names: the longest phrase found in
-    it, or an exact short label; None when nothing or two rows tie."""
+    it, or an exact short label; None when nothing or two rows tie, or when
+    the label names two rows in separate places (the labels of several rows
+    in one cell, a grid's line between them lost: no row of figures is
+    theirs to take)."""
     if not label:
         return None
     bare = strip_numbering(label)
-    best: list[tuple[int, formats.Row]] = []
+    best: list[tuple[int, formats.Row, tuple[int, int] | None]] = []
     for r in rows:
-        score = 0
+        score, where = 0, None
         for p in r.phrases:
-            if normalize_label(p) in label:
-                score = max(score, 100 + len(p))
+            at = label.find(normalize_label(p))
+            if at >= 0 and 100 + len(p) > score:
+                score, where = 100 + len(p), (at, at + len(normalize_label(p)))
         for e in r.exact:
             if bare == normalize_label(e) or label == normalize_label(e):
-                score = max(score, 200 + len(e))
+                score, where = max(score, 200 + len(e)), None
         if score:
-            best.append((score, r))
+            best.append((score, r, where))
     if not best:
         return None
     best.sort(key=lambda x: -x[0])
     if len(best) > 1 and best[0][0] == best[1][0]:
+        return None
+    top = best[0][2]
+    if top is not None and any(w is not None and (w[1] <= top[0] or w[0] >= top[1]) for _, _, w in best[1:]):
         return None
     return best[0][1]
 

@@ -73,6 +73,18 @@ def test_unknown_label_matches_nothing():
     assert match_row(normalize_label("申请人情况"), formats.T3_2021.rows) is None
 
 
+def test_a_label_naming_several_rows_in_separate_places_matches_none():
+    """Three rows' labels in one cell (a scan's lines between them lost,
+    with the block label 「（四）无法提供」 read into them): the figures beside
+    them belong to one of those rows, and no label says which.  The longest
+    phrase had taken them for 2.没有现成信息需要另行制作, a row early."""
+    merged = "1.本机关不掌握相关政府信息(四2.没有现成信息需要)无另行制作法提供3.补正后申请内容仍不明确"
+    assert match_row(normalize_label(merged), formats.T3_2021.rows) is None
+    # one row's label with a block label beside it still names that row
+    row = match_row(normalize_label("（四）无法提供1.本机关不掌握相关政府信息"), formats.T3_2021.rows)
+    assert row is not None and row.key == "unavailable_not_held"
+
+
 @pytest.mark.parametrize("line, section", [
     ("二、主动公开政府信息情况", "t2"),
     ("## 三、收到和处理政府信息公开申请情况", "t3"),
