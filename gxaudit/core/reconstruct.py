@@ -34,6 +34,9 @@ _HEADING = re.compile(r"^(?:#+)?[一二三四五六七八九十]+[、.,]")
 # for trailing digits restarts at every digit of a long run (quadratic).
 _GLUED_DIGITS = re.compile(r"\d{2,}")
 _LABEL_BUFFER_LINES = 2
+# A figure inside a row's name, between two characters ("不再处0理"): no
+# template row's name has one.
+_SWALLOWED = re.compile(r"[\u4e00-\u9fff](\d{1,12})[\u4e00-\u9fff]")
 
 
 def section_of(norm: str) -> str | None:
@@ -155,7 +158,14 @@ class _Builder:
                 _put_unreadable(cells, f"{rid}.{c.key}", raw, why, anchor)
             self.report.reading_notes.append(f"{row.short or row.label}：{why}")
             return
+        swallowed = _SWALLOWED.search(vr.label)
         for c, span in zip(cols, spans):
+            if swallowed and not span.text.strip():
+                # A blank beside a label with a figure inside it: the figure
+                # may be this cell's, read into the label (a scan's column line lost).
+                _put_unreadable(cells, f"{rid}.{c.key}", "", f"该行名称中夹有数字“{swallowed.group(1)}”，"
+                                "可能是本栏的数值被读进了名称，该格不能按空白处理，需对照原文核对", span)
+                continue
             _put(cells, f"{rid}.{c.key}", span)
 
     def place_t4(self, lay: TableLayout, vr: _ValueRow, context: str) -> bool:
@@ -194,7 +204,9 @@ def _sections(doc: Document, norms: list[str]) -> tuple[list[str | None], dict[s
     section_text: dict[str, list[str]] = {}
     raw_text: dict[str, list[str]] = {}
     for r, n in zip(doc.rows, norms):
-        sec = section_of(n) if (r.is_line or len([c for c in r.cells if c.text.strip()]) == 1) else None
+        # A heading is a line of its own; read without lines it may carry a
+        # stray mark beside it (a piece of a faded ruling line read as "1").
+        sec = section_of(n) if (r.is_line or not r.grid or len([c for c in r.cells if c.text.strip()]) == 1) else None
         if sec is not None:
             current = sec
         sections.append(current)

@@ -112,3 +112,45 @@ def test_t4_groups_from_header_spans_keep_a_blank_in_place():
     assert report.cells["t4.review.corrected"].status == "blank"
     assert [report.cells[f"t4.suit_direct.{c}"].value for c in T4] == [2, 0, 0, 0, 2]
     assert [report.cells[f"t4.suit_after_review.{c}"].value for c in T4] == [0, 0, 1, 0, 1]
+
+
+# -- rows read from a scan without lines (not grid rows) -------------------------------------------
+
+def _loose(texts, top):
+    return Row([Span(t, 1, (100.0 + 40 * i, top, 138.0 + 40 * i, top + 10)) for i, t in enumerate(texts)], page=1)
+
+
+def _loose_t3(heading_cells, rows):
+    doc = Document(kind="pdf-scan", path="mem.pdf", pages=1)
+    doc.line("某某局2023年政府信息公开工作年度报告")
+    doc.line("二、主动公开政府信息情况")
+    doc.rows.append(_loose(heading_cells, 10))
+    for i, r in enumerate(rows):
+        doc.rows.append(_loose(r, 30 + 12 * i))
+    doc.line("四、政府信息公开行政复议、行政诉讼情况")
+    return doc
+
+
+def test_a_heading_with_a_stray_mark_beside_it_still_opens_its_section():
+    """A scan read without lines: 「三、收到和处理政府信息公开申请情况」 with a
+    piece of a faded ruling line beside it read as "1".  It had not opened
+    表三, and every row of 表三 was taken for 表二's (77 of 200 cells of the
+    faint WPS fixture scan read now, 1 before)."""
+    rows = [["一、本年新收政府信息公开申请数量", "40", "3", "0", "1", "0", "2", "46"]]
+    report = reconstruct(_loose_t3(["三、收到和处理政府信息公开申请情况", "1"], rows))
+    assert [report.cells[f"t3.new_received.{c}"].value for c in T3] == [40, 3, 0, 1, 0, 2, 46]
+
+
+def test_a_blank_beside_a_name_with_a_figure_inside_is_not_blank():
+    """「…行政机关不再处0理其政府信息公开申请」 with its first cell blank: the 0
+    was that cell's, read into the name (a scan's column line lost).  The
+    blank is flagged, never taken as blank; the figures read stay."""
+    rows = [["2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处0理其政府信息公开申请",
+             "", "0", "0", "0", "0", "0", "0"]]
+    doc = t3_doc(["（本列）", M, M, "自然人", "法人或其他组织", M, M, M, M, "总计"],
+                 [M, M, M, M, "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", M],
+                 [[M, M] + r for r in rows])
+    report = reconstruct(doc)
+    first = report.cells["t3.other_unpaid_fee.natural_person"]
+    assert first.status == "unreadable" and "夹有数字“0”" in first.reason
+    assert report.cells["t3.other_unpaid_fee.commercial"].value == 0
