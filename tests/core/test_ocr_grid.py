@@ -104,3 +104,24 @@ def test_a_one_that_may_be_a_faded_rule_is_flagged():
     dark[30:40, 40:42] = 1          # a dash of the rule above the crop
     assert _rule_as_one(line, "10", dark)
     assert not _rule_as_one(OcrLine("20", 38, 48, 58, 72, 0.99), "20", dark)
+
+
+def test_a_dash_read_as_yi_or_underscore_is_the_dash():
+    """A cell whose only ink is one thin horizontal stroke, read by the
+    recogniser as 一 or _ (unsure: 0.6, under the score a figure needs), is
+    the placeholder "—" (it had been flagged: "内容不是数字"); the same text
+    over ink that is no dash stays as read."""
+    t = _table()
+    pieces = [_piece("甲", 10, 0, 0), _piece("1", 220, 0, 1), Piece("一", 330, 15, 360, 35, 0.6, 2),
+              _piece("3", 420, 0, 3),
+              _piece("乙", 10, 1, 4), _piece("4", 220, 1, 5), Piece("_", 330, 65, 360, 85, 0.6, 6),
+              _piece("6", 420, 1, 7)]
+    by_cell = {}
+    for p in pieces:
+        by_cell.setdefault((int(p.cy // 50), next(k for k in range(4) if t.xs[k] <= p.cx < t.xs[k + 1])), []).append(p)
+    dark = np.zeros((100, 500), dtype=np.uint8)
+    dark[24:26, 325:365] = 1                     # a dash in band 0
+    dark[65:85, 330:360] = 1                     # a blot in band 1: no dash
+    rows = [r for _top, r in _band_rows(t, by_cell, dark, _Frame(0.0, 500, 100, 72), DPI, 1, 0)]
+    assert _cells(rows[0])[2] == ("—", False)
+    assert _cells(rows[1])[2] == ("_", True)

@@ -159,8 +159,9 @@ def _band_rows(t: Table, pieces: dict[tuple[int, int], list[Piece]], dark, frame
                 conf = round(min(p.score for p in ps), 4)
             else:
                 conf = 0.0 if _has_ink(dark, *box, dpi) else 1.0
-            if not text and conf == 0.0 and dash_in(dark, box, dpi):
-                text, conf = "—", DASH_SCORE     # a dash the recogniser left unread
+            if (text in _DASHLIKE or not text and conf == 0.0) and dash_in(dark, box, dpi):
+                # A dash the recogniser left unread, or read as 一 or _ (unsure).
+                text, conf = "—", max(conf, DASH_SCORE)
             cells.append(Span(text, page_no, bbox, conf))
         if any(_TWO_FIGURES.search(c.text) for c in cells):
             # Two figures side by side in one cell: a faded line ran two
@@ -169,6 +170,10 @@ def _band_rows(t: Table, pieces: dict[tuple[int, int], list[Piece]], dark, frame
                      any(ch.isdigit() for ch in c.text)) else c for c in cells]
         rows.append((t.ys[i], Row(cells, page=page_no, grid=True, table=table)))
     return rows
+
+
+# What the recogniser makes of a lone dash in a cell.
+_DASHLIKE = {"一", "_", "＿", "-", "－", "–", "―", "—"}
 
 
 def _table_items(rows: list[tuple[float, Row]], page_no: int) -> list[tuple[float, Row]]:
