@@ -88,6 +88,8 @@ def main() -> int:
     from gxaudit.core.reconstruct import reconstruct
     from tests.core.scanmaker import make_scan
 
+    from bench_scan_matrix import compare
+
     t0 = time.perf_counter()
     ocr.engine()
     print(f"engine start (models from the wheel): {time.perf_counter() - t0:.2f} s; "
@@ -107,16 +109,10 @@ def main() -> int:
         read_document(str(scan))
         cached_s = time.perf_counter() - t1
         report, twin = reconstruct(doc), reconstruct(read_document(str(src)))
-        equal = flagged = wrong = 0
-        for key, cell in twin.cells.items():
-            got = report.cells[key]
-            if got.status == "unreadable":
-                flagged += 1
-            elif (got.status, got.value) == (cell.status, cell.value):
-                equal += 1
-            else:
-                wrong += 1
-                print(f"  WRONG {key}: read {got.raw!r}, text layer {cell.raw!r}")
+        equal, flagged, wrongs = compare(report, twin)
+        for w in wrongs:
+            print(f"  WRONG {w}")
+        wrong = len(wrongs)
         for i, n in enumerate((equal, flagged, wrong)):
             totals[i] += n
         print(f"\n{src.name}: {doc.pages} pages, {args.dpi} dpi, {args.angle}°, format {doc.kind}")
