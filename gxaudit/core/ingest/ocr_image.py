@@ -195,8 +195,11 @@ def _bridged(dark_t, solid: list[Seg], hs: list[Seg], v_min: int, thick: int, ga
     line (``hs``), as a line does; a stroke of text in the cell past the
     line's end (计 under a border) is no part of it.  A run of dashes alone
     is never a line: a column of characters' strokes would pass for one."""
-    out, used = [], set()
+    out, used, last = [], set(), None
     for x in sorted({int(round(s.pos)) for s in solid}):
+        if last is not None and x - last <= thick:
+            continue            # the same line's pieces a pixel or two apart: one strip covers them
+        last = x
         lo = max(0, x - thick // 2)
         strip = dark_t[lo:x + thick // 2 + 1]
         ys = sorted(h.pos for h in hs if h.a - thick <= x <= h.b + thick)
