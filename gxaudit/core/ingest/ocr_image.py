@@ -1,5 +1,6 @@
-"""Page images: rendering (a colour scan's red seal faded), binarising, skew, and the ruling
-lines drawn on them (numpy)."""
+"""Page images: rendering (a colour scan's red seal faded, a grey scan's seal
+taken out by its ring), binarising, skew, and the ruling lines drawn on them
+(numpy, OpenCV for the ring)."""
 from __future__ import annotations
 
 import math
@@ -241,7 +242,8 @@ def render_gray(page, dpi: float):
         img = _without_red(img) if colour else img.convert("L")
     finally:
         bitmap.close()
-    return np.asarray(img, dtype=np.uint8)
+    gray = np.asarray(img, dtype=np.uint8)
+    return gray if colour else without_grey_seal(gray)
 
 
 def _colour(page) -> bool:
@@ -267,3 +269,91 @@ def _without_red(img):
     redness = ImageChops.darker(ImageChops.subtract(r, g), ImageChops.subtract(r, b))
     mask = redness.point(lambda v: 255 if v > REDNESS else 0)
     return Image.composite(r, img.convert("L"), mask)
+
+
+# A seal on a greyscale scan: a ring this share of the page's width across
+# (radius), mid grey (its red turned grey) where it is not crossed by black
+# ink, and what is inside it as light as the ring or lighter, less this
+# margin, is the seal's.
+SEAL_RADIUS = (0.04, 0.2)
+SEAL_TONE = (90, 200)
+SEAL_MARGIN = 25
+
+
+def without_grey_seal(gray):
+    """The page with a round seal taken out.  Once a red seal is scanned in
+    grey it cannot be told from ink by its colour, only by its shape: a ring
+    round the page's ink, all of it lighter than black.  Inside each such
+    ring, what is no darker than the ring (less SEAL_MARGIN) turns white,
+    except straight lines longer than the ring's radius (ruling lines, often
+    as grey as the seal in a WPS print); black ink under the seal, darker
+    still, stays.  A page without a ring, or with a black one (a printed
+    emblem), is returned as it is."""
+    import numpy as np
+    out = gray
+    for cx, cy, r in _rings(gray):
+        tone = _ring_tone(gray, cx, cy, r)
+        if tone is None:
+            continue
+        out = out.copy() if out is gray else out
+        y0, y1, x0, x1 = _around(gray.shape, cx, cy, r + 8)
+        yy, xx = np.ogrid[y0:y1, x0:x1]
+        disc = (yy - cy) ** 2 + (xx - cx) ** 2 <= (r + 8) ** 2
+        seal = disc & (gray[y0:y1, x0:x1] >= tone - SEAL_MARGIN) & ~_straight(gray, (y0, y1, x0, x1), int(r))
+        out[y0:y1, x0:x1][seal] = 255
+    return out
+
+
+def _around(shape, cx: float, cy: float, r: float) -> tuple[int, int, int, int]:
+    """Rows y0:y1 and columns x0:x1 of the square round a circle, within the page."""
+    h, w = shape
+    return (max(0, int(cy - r)), min(h, int(cy + r) + 1), max(0, int(cx - r)), min(w, int(cx + r) + 1))
+
+
+def _straight(gray, box: tuple[int, int, int, int], length: int):
+    """Within ``box``: pixels on a horizontal or vertical run of ink (not
+    white) at least ``length`` long, looked for with that much of the page
+    round the box (a ruling line goes on past a seal)."""
+    import cv2
+    import numpy as np
+    y0, y1, x0, x1 = box
+    h, w = gray.shape
+    Y0, Y1, X0, X1 = max(0, y0 - length), min(h, y1 + length), max(0, x0 - length), min(w, x1 + length)
+    ink = (gray[Y0:Y1, X0:X1] < 215).astype(np.uint8)
+    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    return (across | down)[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0].astype(bool)
+
+
+def _rings(gray) -> list[tuple[float, float, float]]:
+    """Circles of the size of a seal (centre x, y and radius in pixels),
+    found at half the resolution (a seal's ring is several pixels wide)."""
+    import cv2
+    h, w = gray.shape
+    half = cv2.resize(gray, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    hw = half.shape[1]
+    found = cv2.HoughCircles(cv2.GaussianBlur(half, (5, 5), 1.0), cv2.HOUGH_GRADIENT_ALT,
+                             dp=1.5, minDist=hw // 4, param1=300, param2=0.8,
+                             minRadius=int(SEAL_RADIUS[0] * hw), maxRadius=int(SEAL_RADIUS[1] * hw))
+    return [] if found is None else [(2 * x, 2 * y, 2 * r) for x, y, r in found[0]]
+
+
+def _ring_tone(gray, cx: float, cy: float, r: float) -> float | None:
+    """The grey of a seal's ring, or None when this circle is no seal.  The
+    ring must go all round: within a few pixels of the circle, at least two
+    mid-grey pixels at 80% of the angles (ruling lines and figures cross it
+    in black).  And it must be grey, not black: at a fifth of the angles at
+    least, nothing darker than mid grey (a black ring is an emblem)."""
+    import numpy as np
+    h, w = gray.shape
+    t = np.linspace(0, 2 * np.pi, 360, endpoint=False)
+    rr = r + np.arange(-6, 7)[:, None]
+    ys = np.clip(np.round(cy + rr * np.sin(t)).astype(int), 0, h - 1)
+    xs = np.clip(np.round(cx + rr * np.cos(t)).astype(int), 0, w - 1)
+    band = gray[ys, xs]
+    mid = (band >= SEAL_TONE[0]) & (band <= SEAL_TONE[1])
+    darkest = band.min(axis=0)
+    clean = (darkest >= SEAL_TONE[0]) & (darkest <= SEAL_TONE[1])
+    if (mid.sum(axis=0) >= 2).mean() < 0.8 or clean.mean() < 0.2:
+        return None
+    return float(np.median(darkest[clean]))
