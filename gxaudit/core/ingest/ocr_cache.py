@@ -20,7 +20,7 @@ CACHE_VERSION = 8           # 2: table cells and running text by recognition onl
                             # 6: a figure's bracketed note left out of its score; faded lines as dashes
                             # 7: faded vertical lines continued from their solid pieces; table by table
                             #    between the dashed grid and the reading without lines; a dash read as 一 or _
-                            # 8: a grey scan's seal taken out by its ring
+                            # 8: a grey scan's seal taken out by its ring; lines kept under a red one
 
 
 @dataclass

@@ -262,13 +262,22 @@ def _colour(page) -> bool:
 
 def _without_red(img):
     """Grey of an RGB image with red ink (red above green and blue by
-    REDNESS) replaced by its red channel."""
+    REDNESS) replaced by its red channel, except on straight lines longer
+    than a tenth of the page's width: a grey ruling line under the seal is
+    light in the red channel, and the row it closed ran into the next."""
+    import numpy as np
     from PIL import Image, ImageChops
     img = img.convert("RGB")
     r, g, b = img.split()
     redness = ImageChops.darker(ImageChops.subtract(r, g), ImageChops.subtract(r, b))
-    mask = redness.point(lambda v: 255 if v > REDNESS else 0)
-    return Image.composite(r, img.convert("L"), mask)
+    red = np.asarray(redness) > REDNESS
+    lum = img.convert("L")
+    if red.any():
+        ys, xs = np.nonzero(red)
+        box = (int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1)
+        y0, y1, x0, x1 = box
+        red[y0:y1, x0:x1] &= ~_straight(np.asarray(lum), box, max(20, img.width // 10))
+    return Image.composite(r, lum, Image.fromarray(red.astype(np.uint8) * 255, "L"))
 
 
 # A seal on a greyscale scan: a ring this share of the page's width across
