@@ -46,3 +46,36 @@ def test_a_page_whose_grid_holds_everywhere_is_read_by_it_whole():
 def test_without_a_grid_that_holds_the_page_is_read_without_lines():
     assert _faded(list(LOOSE), LOST, 3) == LOOSE
     assert _faded(None, LOST, 3) is None
+
+
+def test_a_blank_with_ink_left_once_the_lines_are_out_is_flagged():
+    """Read with its faded lines taken out, a table's blank cell is blank
+    only where the page, lines out, has no ink inside it: a figure that
+    touched a column line may have gone with the line (a 0 of the WPS
+    fixture's faint scan had been read as blank)."""
+    import numpy as np
+
+    from gxaudit.core.ingest.ocr import FULL_DPI, _inked_blanks
+    from gxaudit.core.ingest.ocr_grid import _Frame
+    frame = _Frame(0.8, 1000, 1400, FULL_DPI)
+    ink = np.zeros((1400, 1000), dtype=bool)
+
+    def box(x0, y0, x1, y1):                       # image pixels → the span's PDF points
+        return frame.bbox(x0, y0, x1, y1)
+    row = Row([Span("1.属于国家秘密", 1, box(100, 500, 300, 540)), Span("0", 1, box(320, 500, 340, 540)),
+               Span("", 1, box(400, 500, 480, 540)), Span("", 1, box(500, 500, 580, 540))], page=1, grid=True)
+    ink[510:530, 420:430] = True                   # what is left of a figure in the first blank
+    _inked_blanks([row], ink, frame)
+    assert [c.confidence for c in row.cells] == [1.0, 1.0, 0.0, 1.0]
+    loose = Row([Span("1.属于国家秘密", 1, box(100, 500, 300, 540)), Span("", 1, box(400, 500, 480, 540))],
+                page=1)
+    _inked_blanks([loose], ink, frame)             # a line of text, not a row by column: left
+    assert loose.cells[1].confidence == 1.0
+
+
+def test_page_points_map_back_to_the_pixels_they_came_from():
+    from gxaudit.core.ingest.ocr_grid import _Frame
+    frame = _Frame(-1.7, 1406, 1990, 170)
+    for x, y in ((0, 0), (700, 995), (1406, 1990), (12.5, 1800.25)):
+        px, py = frame.pixel(*frame.point(x, y))
+        assert abs(px - x) < 1e-6 and abs(py - y) < 1e-6

@@ -87,3 +87,69 @@ def test_a_line_of_text_in_a_cell_is_no_horizontal_line():
     _hline(img, 250, 100, 503, on=24, off=6)           # a faded row line from wall to wall
     hs, _ = ruling(img, FULL_DPI, dashed=True)
     assert [h for h in hs if abs(h.pos - 251) <= 3]
+
+
+# --------------------------------------------------------------------------
+# A table's lines left out when its text is cut into lines
+# (``ocr_image.rule_ink`` and ``ocr_cells.page_crops``, for
+# ``ocr_cells.read_lines``)
+# --------------------------------------------------------------------------
+
+def _faded_lines(img):
+    for y in (100, 200, 300, 400, 500):
+        _hline(img, y, 100, 503, on=18, off=6)
+    for x in (100, 250, 350, 450, 500):
+        _vline(img, x, 100, 503, on=18, off=6)
+
+
+def _faded_table(img):
+    """A 4-column table of faded lines (dashes, 75% ink) with a "figure" in
+    every cell and a label line in the first column, a line of text above."""
+    _faded_lines(img)
+    for y in (130, 230, 330, 430):
+        _hline(img, y, 115, 225, on=9, off=4)              # label: strokes along a line of text
+        img[y - 8:y + 12, 115:122] = True
+        for x in (290, 390, 470):
+            img[y - 24:y - 4, x:x + 8] = True              # a figure at each cell's top
+    _hline(img, 60, 100, 500, on=9, off=4)                 # a heading above the table
+    img[52:72, 100:500:13] = True
+
+
+def test_faded_lines_are_taken_out_and_the_text_is_left():
+    """The label lines in the first column are as long as a line and half
+    ink, like a faded row line, but run through no column line."""
+    from gxaudit.core.ingest.ocr_image import rule_ink
+    img, lines = _page(), _page()
+    _faded_table(img)
+    _faded_lines(lines)
+    mask = rule_ink(img)
+    assert mask[lines].mean() > 0.97
+    assert not mask[img & ~lines].any()                   # the heading's stroke at x=100 too
+
+
+def test_text_lines_of_a_faded_table_are_cut_cell_by_cell():
+    """Left in, the dashed column lines had ink on every row of the table,
+    so the whole table was one band of "text"; a row line just above a cell's
+    text joined it, as wide as the table.  Now each cell's text is a crop."""
+    from gxaudit.core.ingest.ocr_cells import page_crops
+    from gxaudit.core.ingest.ocr_image import rule_ink
+    img = _page()
+    _faded_table(img)
+    assert page_crops(img, FULL_DPI, 1.0)[1]               # with the lines: one tall band
+    crops, tall = page_crops(img & ~rule_ink(img), FULL_DPI, 1.0, rules=True)
+    assert tall == []
+    heading = [c for c in crops if c.y1 < 90]
+    assert len(heading) == 1 and heading[0].x1 - heading[0].x0 > 380
+    cells = [c for c in crops if c.y0 > 90]
+    assert len(cells) == 4 * 4
+    assert all(c.x1 - c.x0 < 140 for c in cells)
+
+
+def test_a_line_of_text_on_a_page_without_a_table_is_left():
+    """A long line of running text, its strokes half ink across half the
+    page's width, runs through no column line: never a ruling line."""
+    from gxaudit.core.ingest.ocr_image import rule_ink
+    img = _page()
+    _hline(img, 300, 20, 580, on=9, off=4)
+    img[292:312, 20:580:13] = True
+    assert not rule_ink(img).any()

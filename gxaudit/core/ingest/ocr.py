@@ -57,7 +57,7 @@ from .layout import is_page_number
 from .ocr_cache import PageResult, cache_dir, cache_load, cache_store  # noqa: F401
 from .ocr_engine import (MISSING_MESSAGE, OcrLine, Piece, available, bundled_models,  # noqa: F401
                          check_params, engine, engine_params)
-from .ocr_cells import blank_tables, read_cells, read_lines
+from .ocr_cells import blank_tables, lines_without_rules, min_ink, read_cells, read_lines
 from .ocr_grid import FIGURE, _Frame, _join, _text_lines, grid_rows  # noqa: F401  (_join: tests)
 from .ocr_image import dark_mask, render_gray, ruling, skew_angle
 from .progress import check_cancelled, report_progress
@@ -160,7 +160,7 @@ def read_table_page(pdf, index: int, angle: float, table_base: int) -> list[Row]
     frame = _Frame(angle, straight.shape[1], straight.shape[0], FULL_DPI)
     rows = _grid_read(straight, dark, frame, index, table_base)
     if _lost_grid(rows):
-        loose = _faded(unruled_rows(read_lines(straight, dark, FULL_DPI, split=1.0), frame, index + 1, dark),
+        loose = _faded(_loose(straight, dark, frame, index + 1)[0],
                        _grid_read(straight, dark, frame, index, table_base, dashed=True), index)
         if loose is not None:
             log.info("page %d: ruling lines too faint or broken for the grid read first", index + 1)
@@ -208,10 +208,45 @@ def read_text_page(pdf, i: int, angle: float, markers: tuple[str, ...], min_mark
     gray, _ = _straight(pdf, i, FULL_DPI, angle)
     dark = dark_mask(gray)
     frame = _Frame(angle, gray.shape[1], gray.shape[0], FULL_DPI)
-    lines = read_lines(gray, dark, FULL_DPI, split=1.0)
-    rows = _faded(unruled_rows(lines, frame, i + 1, dark),
-                  _grid_read(gray, dark, frame, i, 1000 + 100 * i, dashed=True), i)
+    loose, lines = _loose(gray, dark, frame, i + 1)
+    rows = _faded(loose, _grid_read(gray, dark, frame, i, 1000 + 100 * i, dashed=True), i)
     return PageResult(rows if rows is not None else line_rows(lines, frame, i + 1, cells=True), True)
+
+
+def _loose(gray, dark, frame: _Frame, page_no: int) -> tuple[list[Row] | None, list[OcrLine]]:
+    """(rows, text lines) of a table page read without its lines
+    (``unruled_rows``): from its lines of text as the page has them or,
+    where faded ruling lines join them into bands too tall for a line, with
+    those lines taken out, whichever gives more figures read with
+    confidence.  Taken out with the lines, a figure touching one might be
+    lost: a cell left blank there that still has ink is flagged."""
+    lines = read_lines(gray, dark, FULL_DPI, split=1.0)
+    rows = unruled_rows(lines, frame, page_no, dark)
+    taken = lines_without_rules(gray, dark, FULL_DPI, split=1.0)
+    if taken is not None:
+        clean, ink = taken
+        other = unruled_rows(clean, frame, page_no, dark)
+        if other is not None and _usable(other) > _usable(rows or []):
+            _inked_blanks(other, ink, frame)
+            return other, clean
+    return rows, lines
+
+
+def _inked_blanks(rows: list[Row], ink, frame: _Frame) -> None:
+    """A cell left blank in a row placed by column is blank only where
+    ``ink`` (the page without its ruling lines) has none inside it; where
+    it has (what is left of a figure that touched a line taken out, or a
+    figure the recogniser missed), the cell's score is 0: flagged, never
+    read as blank."""
+    h, w = ink.shape
+    for row in rows:
+        for span in row.cells[1:] if row.grid else ():
+            if span.text.strip() or span.bbox is None:
+                continue
+            (xa, ya), (xb, yb) = frame.pixel(*span.bbox[:2]), frame.pixel(*span.bbox[2:])
+            x0, x1, y0, y1 = max(0, int(xa)), min(w, int(xb)), max(0, int(ya)), min(h, int(yb))
+            if x1 > x0 and y1 > y0 and int(ink[y0:y1, x0:x1].sum()) >= min_ink(FULL_DPI):
+                span.confidence = 0.0
 
 
 def _faded(loose: list[Row] | None, dashed: list[Row], index: int) -> list[Row] | None:

@@ -12,7 +12,7 @@ from ..document import Row, Span
 
 log = logging.getLogger("gxaudit.ingest.ocr")
 
-CACHE_VERSION = 8           # 2: table cells and running text by recognition only (ocr_cells)
+CACHE_VERSION = 9           # 2: table cells and running text by recognition only (ocr_cells)
                             # 3: a table page without lines read as an unruled table (pdfloose)
                             # 4: a lone "1" leaning like a slash is the placeholder "/"
                             # 5: unruled tables: label columns, labels across rows and pages, blank rows;
@@ -21,6 +21,7 @@ CACHE_VERSION = 8           # 2: table cells and running text by recognition onl
                             # 7: faded vertical lines continued from their solid pieces; table by table
                             #    between the dashed grid and the reading without lines; a dash read as 一 or _
                             # 8: a grey scan's seal taken out by its ring; lines kept under a red one
+                            # 9: a table read without lines, its faded lines taken out where they join its text
 
 
 @dataclass

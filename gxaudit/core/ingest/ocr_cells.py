@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .gridfind import Table, _regions
+from .ocr_image import RULE_FILL, RULE_SHARE, rule_ink
 from . import ocr_engine
 from .ocr_engine import OcrLine, Piece
 
@@ -220,7 +221,7 @@ def _slant(dark, box) -> _Stroke | None:
     """The largest piece of ink in a crop, as a stroke (principal axes), or
     None when there is too little of it."""
     import numpy as np
-    x0, y0, x1, y1 = box
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
     region = dark[y0:y1, x0:x1]
     ys, xs = _largest_blot(region)
     if len(xs) < MIN_SLANT_PIXELS:
@@ -342,12 +343,25 @@ def _reference_height(bands: list[tuple[int, int]], dpi: float) -> float:
     return float(heights[len(heights) // 2]) if heights else LINE_PT * dpi / 72
 
 
-def page_crops(dark, dpi: float, split: float) -> tuple[list[Crop], list[tuple[int, int, int, int]]]:
+def _row_rule(dark, band: tuple[int, int], dpi: float) -> bool:
+    """Whether a band of ink is a horizontal ruling line, whole or faded to
+    dashes: no taller than a line's stroke (INSET_PT), its ink across
+    RULE_FILL of RULE_SHARE of the page's width at least.  Left in, it joins
+    the line of text under it (a band much lower than a line) and makes it
+    as wide as the table."""
+    s, e = band
+    return e - s <= INSET_PT * dpi / 72 and \
+        int(dark[s:e].any(axis=0).sum()) >= RULE_FILL * RULE_SHARE * dark.shape[1]
+
+
+def page_crops(dark, dpi: float, split: float,
+               rules: bool = False) -> tuple[list[Crop], list[tuple[int, int, int, int]]]:
     """The lines of running text on a page image: crops for the recogniser,
     each line cut where a gap wider than ``split`` line heights separates its
-    parts; and the bands too tall to be one line, for the detector."""
+    parts; and the bands too tall to be one line, for the detector.
+    ``rules``: a band that is a row line (``_row_rule``) is left out."""
     rows = dark.sum(axis=1) >= 2                   # a lone speck does not make a line
-    bands = _runs(rows)
+    bands = [b for b in _runs(rows) if not (rules and _row_rule(dark, b, dpi))]
     height = _reference_height(bands, dpi)
     crops: list[Crop] = []
     tall: list[tuple[int, int, int, int]] = []
@@ -369,10 +383,50 @@ def page_crops(dark, dpi: float, split: float) -> tuple[list[Crop], list[tuple[i
     return crops, tall
 
 
+def _without_rules(gray, dark, dpi: float, split: float):
+    """(image, ink, crops, tall bands) of a page with its ruling lines taken
+    out (painted white), or None when they joined no lines of text.  A table
+    whose lines faded to dashes has ink on every row along each column line:
+    read without its lines, the whole table was one band nothing could read.
+    Lines are taken to join text when the tallest crop or band, three lines
+    high at least, is no more than half as tall without them."""
+    def tallest(crops, tall) -> int:
+        return max([c.y1 - c.y0 for c in crops] + [b[3] - b[1] for b in tall], default=0)
+
+    before = tallest(*page_crops(dark, dpi, split))
+    if before < 3 * LINE_PT * dpi / 72:
+        return None
+    rules = rule_ink(dark)
+    clean = dark & ~rules
+    crops, tall = page_crops(clean, dpi, split, rules=True)
+    if tallest(crops, tall) > before / 2:
+        return None
+    gray = gray.copy()
+    gray[rules] = 255
+    return gray, clean, crops, tall
+
+
 def read_lines(gray, dark, dpi: float, split: float = 2.0) -> list[OcrLine]:
     """OCR lines of running text: one per crop, recognition only; the
     detector runs on the tall bands alone."""
-    crops, tall = page_crops(dark, dpi, split)
+    return _lines(gray, dark, dpi, *page_crops(dark, dpi, split))
+
+
+def lines_without_rules(gray, dark, dpi: float, split: float = 2.0):
+    """(OCR lines, the ink they were cut from) of a page read with its
+    ruling lines taken out, or None when those lines joined no lines of
+    text (``_without_rules``).  A lone "1" leaning like a slash is "/"
+    here too (a table read without its lines)."""
+    taken = _without_rules(gray, dark, dpi, split)
+    if taken is None:
+        return None
+    gray, clean, crops, tall = taken
+    out = _lines(gray, clean, dpi, crops, tall)
+    _slashes(out, clean)
+    return out, clean
+
+
+def _lines(gray, dark, dpi: float, crops: list[Crop], tall: list[tuple[int, int, int, int]]) -> list[OcrLine]:
     out = _recognised(gray, crops, keep_empty=False)
     for n, box in enumerate(tall):
         out += [OcrLine(q.text, q.x0, q.y0, q.x1, q.y1, q.score, [q])

@@ -32,6 +32,12 @@ class _Frame:
         dx, dy = x - self.cx, y - self.cy
         return (self.cx + dx * c - dy * s) * self.scale, (self.cy + dx * s + dy * c) * self.scale
 
+    def pixel(self, x: float, y: float) -> tuple[float, float]:
+        """The inverse of :meth:`point`: image pixels of a point in PDF points."""
+        c, s = math.cos(self.a), math.sin(self.a)
+        dx, dy = x / self.scale - self.cx, y / self.scale - self.cy
+        return self.cx + dx * c + dy * s, self.cy - dx * s + dy * c
+
     def bbox(self, x0, y0, x1, y1) -> tuple[float, float, float, float]:
         pts = [self.point(x, y) for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
         return (round(min(p[0] for p in pts), 2), round(min(p[1] for p in pts), 2),

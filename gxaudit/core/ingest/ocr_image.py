@@ -152,7 +152,10 @@ def ruling(dark, dpi: float, dashed: bool = False) -> tuple[list[Seg], list[Seg]
     if not dashed:
         return _line_segments(dark, h_min, thick, margin), vs
     solid = _line_segments(dark, h_min, thick, margin)
-    dashes = _inked(dark, _line_segments(dark, h_min, thick, margin, DASHED_FILL, gap), thick, h_min)
+    # Runs of dashes cut to their ink: a run found by windows that are half
+    # ink reaches up to half a window past its last dash.
+    runs = _line_segments(dark, h_min, thick, margin, DASHED_FILL, gap)
+    dashes = _split(dark, runs, thick, dark.shape[1], h_min)
 
     def lines(walls: list[Seg]) -> list[Seg]:
         return [h for h in dashes if _walls(h, walls, margin) >= 2
@@ -161,15 +164,66 @@ def ruling(dark, dpi: float, dashed: bool = False) -> tuple[list[Seg], list[Seg]
     return lines(vs), vs
 
 
-def _inked(img, segs: list[Seg], thick: int, min_len: int) -> list[Seg]:
-    """Runs of dashes cut to their ink: a run found by windows that are half
-    ink reaches up to half a window past its last dash."""
+# A ruling line, whole or faded to dashes: at least RULE_FILL of every
+# stretch RULE_SHARE of the page's height (width) long is ink.  Text never
+# stacks its strokes that far; a line of text may run that far, but never
+# through a column line.
+RULE_SHARE = 0.15
+RULE_FILL = 0.6
+
+
+def rule_ink(dark):
+    """The ink of a table's long ruling lines, solid or broken into dashes
+    (a mask like ``dark``), widened by two pixels to take their pale edges:
+    the vertical ones, and the horizontal ones that run on through one of
+    them.  Left in, a column of dashes has ink on every row, so it joins all
+    of a table's text lines into one band, and a row line touching a line
+    of text under it makes that line as wide as the table."""
+    import numpy as np
+    h, w = dark.shape
+    thick, gap = max(3, w // 200), max(3, w // 100)
+    dark_t = np.ascontiguousarray(dark.T)
+    vs = _split(dark_t, _line_segments(dark_t, int(RULE_SHARE * h), thick, thick, RULE_FILL, gap),
+                thick, max(3, w // 60), int(RULE_SHARE * h))
+    hs = _split(dark, _line_segments(dark, int(RULE_SHARE * w), thick, thick, RULE_FILL, gap),
+                thick, w, int(RULE_SHARE * w))
+    out = np.zeros_like(dark, dtype=bool)
+    pad = thick // 2 + 2
+    for s in vs:
+        out[int(s.a):int(s.b), max(0, int(s.pos) - pad):int(s.pos) + pad + 1] = True
+    for s in hs:
+        if any(_through(dark, s, v, pad, gap) for v in vs):
+            out[max(0, int(s.pos) - pad):int(s.pos) + pad + 1, int(s.a):int(s.b)] = True
+    return out & dark
+
+
+def _through(dark, h: Seg, v: Seg, pad: int, gap: int) -> bool:
+    """Whether horizontal ``h`` runs on through vertical ``v``: ink along it
+    on both sides of ``v`` close by (a line of text in a cell stops short
+    of its walls)."""
+    if not (v.a - pad <= h.pos <= v.b + pad and h.a < v.pos < h.b):
+        return False
+    y, x = int(round(h.pos)), int(round(v.pos))
+    band = dark[max(0, y - pad):y + pad + 1]
+    return bool(band[:, max(0, x - pad - gap):max(0, x - pad)].any()
+                and band[:, x + pad + 1:x + pad + 1 + gap].any())
+
+
+def _split(img, segs: list[Seg], thick: int, gap: int, min_len: int) -> list[Seg]:
+    """Runs of dashes cut to their ink and at every gap wider than ``gap``
+    (a stroke of the heading above a table, at a column line's x, is not
+    part of the line), keeping the pieces ``min_len`` long."""
+    import numpy as np
     out = []
     for s in segs:
         y = int(round(s.pos))
         ink = img[max(0, y - thick // 2):y + thick // 2 + 1, int(s.a):int(s.b)].any(axis=0).nonzero()[0]
-        if len(ink) and ink[-1] + 1 - ink[0] >= min_len:
-            out.append(Seg(s.pos, s.a + float(ink[0]), s.a + float(ink[-1]) + 1))
+        if not len(ink):
+            continue
+        cuts = np.nonzero(np.diff(ink) > gap)[0]
+        for lo, hi in zip(np.concatenate(([0], cuts + 1)), np.concatenate((cuts, [len(ink) - 1]))):
+            if ink[hi] + 1 - ink[lo] >= min_len:
+                out.append(Seg(s.pos, s.a + float(ink[lo]), s.a + float(ink[hi]) + 1))
     return out
 
 
@@ -204,7 +258,8 @@ def _bridged(dark_t, solid: list[Seg], hs: list[Seg], v_min: int, thick: int, ga
         lo = max(0, x - thick // 2)
         strip = dark_t[lo:x + thick // 2 + 1]
         ys = sorted(h.pos for h in hs if h.a - thick <= x <= h.b + thick)
-        for d in _inked(strip, _line_segments(strip, v_min, thick, 0, DASHED_FILL, gap), thick, v_min):
+        runs = _line_segments(strip, v_min, thick, 0, DASHED_FILL, gap)
+        for d in _split(strip, runs, thick, strip.shape[1], v_min):
             mine = [i for i, s in enumerate(solid) if abs(s.pos - lo - d.pos) <= thick and s.a < d.b and s.b > d.a]
             if not mine:
                 continue
