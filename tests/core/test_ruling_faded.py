@@ -75,6 +75,21 @@ def test_a_stroke_below_a_lines_end_does_not_continue_it():
     assert b < 411
 
 
+def test_a_stroke_touching_a_lines_end_is_cut_off_it():
+    """A blurred scan: 他 of "（六）其他处理" stands under a column line that
+    ends on the row line above, and its 亻 stroke, at the line's x, touches
+    that row line.  The line ends on the row line, not 12 points into the
+    row: it had cut the label in two ("(六)其" | "也处理", row not found)."""
+    img = _page()
+    _table(img, ys=(100, 200, 300, 400, 440))
+    _vline(img, 300, 100, 303, on=300, off=0)          # the column line, ends on the row at y=300
+    img[303:330, 300:303] = True                       # 亻's stroke, joined to it by the blur
+    for mode in (False, True):
+        _, vs = ruling(img, FULL_DPI, dashed=mode)
+        [(a, b)] = _verticals_at(vs, 301)
+        assert b <= 303, (mode, b)
+
+
 def test_a_line_of_text_in_a_cell_is_no_horizontal_line():
     """The horizontal strokes of a line of characters, half ink along the
     text, reach neither wall of their cell: no line (it had split a row)."""

@@ -149,9 +149,10 @@ def ruling(dark, dpi: float, dashed: bool = False) -> tuple[list[Seg], list[Seg]
     gap = max(3, int(round(DASHED_GAP * dpi / 72)))
     dark_t = np.ascontiguousarray(dark.T)
     vs = _line_segments(dark_t, v_min, thick, margin)
-    if not dashed:
-        return _line_segments(dark, h_min, thick, margin), vs
     solid = _line_segments(dark, h_min, thick, margin)
+    vs = _snapped(vs, solid, thick, int(round(OVERSHOOT_PT * dpi / 72)))
+    if not dashed:
+        return solid, vs
     # Runs of dashes cut to their ink: a run found by windows that are half
     # ink reaches up to half a window past its last dash.
     runs = _line_segments(dark, h_min, thick, margin, DASHED_FILL, gap)
@@ -162,6 +163,29 @@ def ruling(dark, dpi: float, dashed: bool = False) -> tuple[list[Seg], list[Seg]
                 or any(abs(s.pos - h.pos) <= thick and s.a < h.b and s.b > h.a for s in solid)]
     vs = _bridged(dark_t, vs, lines(vs), v_min, thick, gap)
     return lines(vs), vs
+
+
+# A column line's end past the last row line it crosses by at most this
+# much, into no row line, is a character's stroke that touches it (亻 of
+# 他 under a column line that ends on the row line above).
+OVERSHOOT_PT = 16.0
+
+
+def _snapped(vs: list[Seg], hs: list[Seg], thick: int, overshoot: int) -> list[Seg]:
+    """Vertical segments whose ends overshoot the last horizontal line they
+    cross by up to ``overshoot`` pixels, ending on no line, cut back to it."""
+    out = []
+    for v in vs:
+        ys = sorted(h.pos for h in hs if h.a - thick <= v.pos <= h.b + thick)
+        a, b = v.a, v.b
+        if ys and not any(abs(y - b) <= thick for y in ys):
+            last = max((y for y in ys if y < b), default=None)
+            b = last if last is not None and b - last <= overshoot and last - a > thick else b
+        if ys and not any(abs(y - a) <= thick for y in ys):
+            first = min((y for y in ys if y > a), default=None)
+            a = first if first is not None and first - a <= overshoot and b - first > thick else a
+        out.append(v if (a, b) == (v.a, v.b) else Seg(v.pos, a, b))
+    return out
 
 
 # A ruling line, whole or faded to dashes: at least RULE_FILL of every
