@@ -176,16 +176,21 @@ def _snapped(vs: list[Seg], hs: list[Seg], thick: int, overshoot: int) -> list[S
     cross by up to ``overshoot`` pixels, ending on no line, cut back to it."""
     out = []
     for v in vs:
-        ys = sorted(h.pos for h in hs if h.a - thick <= v.pos <= h.b + thick)
-        a, b = v.a, v.b
-        if ys and not any(abs(y - b) <= thick for y in ys):
-            last = max((y for y in ys if y < b), default=None)
-            b = last if last is not None and b - last <= overshoot and last - a > thick else b
-        if ys and not any(abs(y - a) <= thick for y in ys):
-            first = min((y for y in ys if y > a), default=None)
-            a = first if first is not None and first - a <= overshoot and b - first > thick else a
+        ys = [h.pos for h in hs if h.a - thick <= v.pos <= h.b + thick]
+        b = _cut_back(v.b, [y for y in ys if v.a + thick < y < v.b], ys, thick, overshoot, max)
+        a = _cut_back(v.a, [y for y in ys if v.a < y < b - thick], ys, thick, overshoot, min)
         out.append(v if (a, b) == (v.a, v.b) else Seg(v.pos, a, b))
     return out
+
+
+def _cut_back(end: float, inside: list[float], ys: list[float], thick: int, overshoot: int, pick) -> float:
+    """``end`` moved back to the nearest line it crosses (``pick`` of
+    ``inside``) when it ends on none of ``ys`` and overshoots that one by
+    at most ``overshoot``."""
+    if not inside or any(abs(y - end) <= thick for y in ys):
+        return end
+    near = pick(inside)
+    return near if abs(end - near) <= overshoot else end
 
 
 # A ruling line, whole or faded to dashes: at least RULE_FILL of every
