@@ -1,11 +1,14 @@
-"""Ruling lines of a scan whose lines faded to dashes (``ocr_image.ruling``
-with ``dashed=True``), on drawn page images at the OCR resolution: a
-vertical line is continued through its faded stretch where it is solid
-elsewhere, never through a character's stroke past its end; a run of
-strokes inside a cell is no horizontal line."""
+"""Ruling lines of a scan, on drawn page images at the OCR resolution.
+Faded to dashes (``ocr_image.ruling`` with ``dashed=True``): a vertical
+line is continued through its faded stretch where it is solid elsewhere,
+never through a character's stroke past its end; a run of strokes inside a
+cell is no horizontal line.  A stroke touching a line's end does not
+lengthen it.  Taken out of a table read without lines (``rule_ink``),
+leaving its text.  And a lone leaning stroke read as "1" or "I" is "/"."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from gxaudit.core.ingest.ocr import FULL_DPI
 from gxaudit.core.ingest.ocr_image import ruling
@@ -168,3 +171,31 @@ def test_a_line_of_text_on_a_page_without_a_table_is_left():
     _hline(img, 300, 20, 580, on=9, off=4)
     img[292:312, 20:580:13] = True
     assert not rule_ink(img).any()
+
+
+# --------------------------------------------------------------------------
+# A lone slash the recogniser reads as a one-stroke glyph (ocr_cells._slashes)
+# --------------------------------------------------------------------------
+
+def _stroke_crop(lean: float):
+    """A 40 × 60 crop with one thin stroke through its middle, leaning
+    ``lean`` degrees from upright."""
+    import math
+    img = np.zeros((60, 40), dtype=bool)
+    for y in range(8, 52):
+        x = int(round(20 + (30 - y) * math.tan(math.radians(lean))))
+        img[y, x:x + 3] = True
+    return img
+
+
+@pytest.mark.parametrize("read", ["1", "I", "l", "|"])
+def test_a_leaning_one_stroke_glyph_is_a_slash_and_an_upright_one_is_not(read):
+    """At 300 dpi the recogniser read 表二's third "/" as "I" (the row of
+    规章 was not found: three cells flagged); any one-stroke reading of a
+    leaning stroke is the slash, an upright one stays what was read."""
+    from gxaudit.core.ingest.ocr_cells import _slashes
+    from gxaudit.core.ingest.ocr_engine import OcrLine, Piece
+    for lean, expected in ((20.0, "/"), (0.0, read)):
+        line = OcrLine(read, 0, 0, 40, 60, 0.99, [Piece(read, 0, 0, 40, 60, 0.99, 0)])
+        _slashes([line], _stroke_crop(lean))
+        assert line.text == expected, (lean, line.text)

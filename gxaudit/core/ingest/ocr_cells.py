@@ -279,14 +279,19 @@ def dash_in(dark, box, dpi: float) -> bool:
     return width >= DASH_SHAPE * height and height <= DASH_THIN * dpi
 
 
+# What the recogniser makes of a lone slash: "1" mostly, "I", "l" or "|"
+# at times (300 dpi).
+ONE_STROKE = ("1", "I", "l", "|")
+
+
 def _slashes(lines: list[OcrLine], dark) -> None:
-    """A cell read as a lone "1" whose ink leans like a slash is the
-    placeholder "/" (the recogniser reads "/" as "1" with high confidence;
-    a figure 1 stands upright): one thin stroke leaning SLASH_LEAN to
-    SLASH_MAX, inside the crop.  A leaning "1" that is no such stroke (a
+    """A cell read as a lone "1" (or another one-stroke glyph, ONE_STROKE)
+    whose ink leans like a slash is the placeholder "/" (the recogniser
+    reads "/" as "1" with high confidence; a figure 1 stands upright): one
+    thin stroke leaning SLASH_LEAN to SLASH_MAX, inside the crop.  A leaning "1" that is no such stroke (a
     seal's arc through it) is neither: its reading is flagged."""
     for ln in lines:
-        if ln.text.strip() != "1":
+        if ln.text.strip() not in ONE_STROKE:
             continue
         stroke = _slant(dark, (ln.x0, ln.y0, ln.x1, ln.y1))
         if stroke is None or stroke.lean < SLASH_LEAN:
