@@ -63,6 +63,27 @@ def test_dashes_alone_are_no_vertical_line():
     assert _verticals_at(vs, 301) == []
 
 
+def test_a_column_line_faded_all_along_is_found_and_a_column_of_figures_is_not():
+    """A column line faded to dashes from end to end keeps no solid piece
+    to continue: it is a line when its dashes cover 60% of a stretch 15% of
+    the page high, with few gaps wider than a dash gap (the page-break
+    fixture's line between 表二's labels and figures: the two columns had
+    been read as one).  Figures one under another leave the white between
+    rows at every gap: no line."""
+    img = _page()
+    _table(img)
+    _vline(img, 300, 100, 503, on=12, off=6)
+    _, vs = ruling(img, FULL_DPI, dashed=True)
+    [(a, b)] = _verticals_at(vs, 301)
+    assert a <= 102 and b >= 498
+    img = _page()
+    _table(img)
+    for y in range(110, 490, 30):
+        img[y:y + 18, 300:303] = True                  # "1" under "1" under "1", rows 30 apart
+    _, vs = ruling(img, FULL_DPI, dashed=True)
+    assert _verticals_at(vs, 301) == []
+
+
 def test_a_stroke_below_a_lines_end_does_not_continue_it():
     """"（七）总计" spans the row under the last stretch of a column line, and
     计's upright stroke stands at that line's x: the line ends on the

@@ -22,7 +22,8 @@ CACHE_VERSION = 9           # 2: table cells and running text by recognition onl
                             #    between the dashed grid and the reading without lines; a dash read as 一 or _
                             # 8: a grey scan's seal taken out by its ring; lines kept under a red one
                             # 9: a table read without lines, its faded lines taken out where they join its text;
-                            #    a column line cut back from a stroke touching its end; a leaning "I" is "/" too
+                            #    a column line cut back from a stroke touching its end; a leaning "I" is "/" too;
+                            #    a column line faded to dashes all along, with no solid piece
 
 
 @dataclass

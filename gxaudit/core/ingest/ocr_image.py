@@ -162,7 +162,28 @@ def ruling(dark, dpi: float, dashed: bool = False) -> tuple[list[Seg], list[Seg]
         return [h for h in dashes if _walls(h, walls, margin) >= 2
                 or any(abs(s.pos - h.pos) <= thick and s.a < h.b and s.b > h.a for s in solid)]
     vs = _bridged(dark_t, vs, lines(vs), v_min, thick, gap)
+    vs += [v for v in _long_dashes(dark_t, thick, margin, gap) if not any(abs(v.pos - u.pos) <= thick for u in vs)]
     return lines(vs), vs
+
+
+def _long_dashes(dark_t, thick: int, margin: int, gap: int) -> list[Seg]:
+    """Vertical lines faded to dashes all along, with no solid piece left:
+    RULE_FILL of every stretch ink over RULE_SHARE of the page's height,
+    and at most a quarter of the gaps between its dashes wider than
+    ``gap`` (a column of figures, one under another, has every gap wider:
+    the white between its rows)."""
+    import numpy as np
+    length = int(RULE_SHARE * dark_t.shape[1])
+    out = []
+    for s in _split(dark_t, _line_segments(dark_t, length, thick, margin, RULE_FILL, gap), thick,
+                    dark_t.shape[1], length):
+        x = int(round(s.pos))
+        ink = np.nonzero(dark_t[max(0, x - thick // 2):x + thick // 2 + 1, int(s.a):int(s.b)].any(axis=0))[0]
+        gaps = np.diff(ink) - 1
+        gaps = gaps[gaps > 0]
+        if int((gaps > gap).sum()) <= 0.25 * len(gaps):
+            out.append(s)
+    return out
 
 
 # A column line's end past the last row line it crosses by at most this
