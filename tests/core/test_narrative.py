@@ -366,6 +366,18 @@ def test_paragraph_of_another_agency(tmp_path):
     assert index.findings_for(2) == []
 
 
+def test_an_agencys_own_last_report_is_not_another_agency():
+    """Hongze's 2023 report calls it 洪泽区人民政府, its 2024 report
+    淮安市洪泽区人民政府: one agency (the library pairs them as last year's
+    report).  Its paragraphs kept from 2023 had been C-OTHER, "与洪泽区人民政府
+    2023年报告中的一段相同", as if another agency's."""
+    reports = [load_report(str(require(HONGZE_24))), load_report(str(require(HONGZE_23)))]
+    assert reports[0].agency != reports[1].agency
+    index = SeasonIndex(reports)
+    assert index.duplicates() == []
+    assert index.findings_for(0) == []
+
+
 # ---------------------------------------------------------------------------
 # JSON: evidence, sections, anchors
 # ---------------------------------------------------------------------------

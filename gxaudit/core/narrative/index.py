@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from ..history import normalize_agency, same_agency
 from ..model import WARNING, Finding, Report
 from .rules_c import MIN_PARAGRAPH, masked, paragraphs
 
@@ -83,8 +84,9 @@ class SeasonIndex:
 
 
 def _same_agency(reports: list[Report], i: int, j: int) -> bool:
-    a, b = reports[i].agency, reports[j].agency
-    return bool(a) and a == b
+    """One agency's reports: its own text again is C-PRIOR's matter, not
+    another agency's (淮安市洪泽区人民政府 and 洪泽区人民政府 are one)."""
+    return same_agency(normalize_agency(reports[i].agency), normalize_agency(reports[j].agency))
 
 
 def _paragraph_findings(reports: list[Report], ri: int, candidates, min_similarity: float) -> list[Finding]:
