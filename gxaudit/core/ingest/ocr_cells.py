@@ -117,7 +117,6 @@ def line_crops(dark, box, dpi: float, first_line: int = 0) -> list[Crop] | None:
     split where a gap wider than two lines' height separates its parts; None
     when the box holds ink much taller than a line of table text (a seal or
     a signature over the cell), which only the detector can sort out."""
-    import numpy as np
     inset = int(round(INSET_PT * dpi / 72)) + 1
     x0, y0, x1, y1 = (int(round(v)) for v in box)
     a, b, c, d = y0 + inset, y1 - inset, x0 + inset, x1 - inset
@@ -288,8 +287,9 @@ def _slashes(lines: list[OcrLine], dark) -> None:
     """A cell read as a lone "1" (or another one-stroke glyph, ONE_STROKE)
     whose ink leans like a slash is the placeholder "/" (the recogniser
     reads "/" as "1" with high confidence; a figure 1 stands upright): one
-    thin stroke leaning SLASH_LEAN to SLASH_MAX, inside the crop.  A leaning "1" that is no such stroke (a
-    seal's arc through it) is neither: its reading is flagged."""
+    thin stroke leaning SLASH_LEAN to SLASH_MAX, inside the crop.  A
+    leaning "1" that is no such stroke (a seal's arc through it) is
+    neither: its reading is flagged."""
     for ln in lines:
         if ln.text.strip() not in ONE_STROKE:
             continue
@@ -414,7 +414,7 @@ def _without_rules(gray, dark, dpi: float, split: float):
 def read_lines(gray, dark, dpi: float, split: float = 2.0) -> list[OcrLine]:
     """OCR lines of running text: one per crop, recognition only; the
     detector runs on the tall bands alone."""
-    return _lines(gray, dark, dpi, *page_crops(dark, dpi, split))
+    return _lines(gray, *page_crops(dark, dpi, split))
 
 
 def lines_without_rules(gray, dark, dpi: float, split: float = 2.0):
@@ -426,12 +426,13 @@ def lines_without_rules(gray, dark, dpi: float, split: float = 2.0):
     if taken is None:
         return None
     gray, clean, crops, tall = taken
-    out = _lines(gray, clean, dpi, crops, tall)
+    out = _lines(gray, crops, tall)
     _slashes(out, clean)
     return out, clean
 
 
-def _lines(gray, dark, dpi: float, crops: list[Crop], tall: list[tuple[int, int, int, int]]) -> list[OcrLine]:
+def _lines(gray, crops: list[Crop], tall: list[tuple[int, int, int, int]]) -> list[OcrLine]:
+    """The crops recognised, and the text the detector finds in the tall bands."""
     out = _recognised(gray, crops, keep_empty=False)
     for n, box in enumerate(tall):
         out += [OcrLine(q.text, q.x0, q.y0, q.x1, q.y1, q.score, [q])

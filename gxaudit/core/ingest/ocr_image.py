@@ -381,7 +381,7 @@ def _without_red(img):
         ys, xs = np.nonzero(red)
         box = (int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1)
         y0, y1, x0, x1 = box
-        red[y0:y1, x0:x1] &= ~_straight(np.asarray(lum), box, max(20, img.width // 10))
+        red[y0:y1, x0:x1] &= ~_long_runs(np.asarray(lum), box, max(20, img.width // 10))
     return Image.composite(r, lum, Image.fromarray(red.astype(np.uint8) * 255, "L"))
 
 
@@ -413,7 +413,7 @@ def without_grey_seal(gray):
         y0, y1, x0, x1 = _around(gray.shape, cx, cy, r + 8)
         yy, xx = np.ogrid[y0:y1, x0:x1]
         disc = (yy - cy) ** 2 + (xx - cx) ** 2 <= (r + 8) ** 2
-        seal = disc & (gray[y0:y1, x0:x1] >= tone - SEAL_MARGIN) & ~_straight(gray, (y0, y1, x0, x1), int(r))
+        seal = disc & (gray[y0:y1, x0:x1] >= tone - SEAL_MARGIN) & ~_long_runs(gray, (y0, y1, x0, x1), int(r))
         out[y0:y1, x0:x1][seal] = 255
     return out
 
@@ -424,7 +424,7 @@ def _around(shape, cx: float, cy: float, r: float) -> tuple[int, int, int, int]:
     return (max(0, int(cy - r)), min(h, int(cy + r) + 1), max(0, int(cx - r)), min(w, int(cx + r) + 1))
 
 
-def _straight(gray, box: tuple[int, int, int, int], length: int):
+def _long_runs(gray, box: tuple[int, int, int, int], length: int):
     """Within ``box``: pixels on a horizontal or vertical run of ink (not
     white) at least ``length`` long, looked for with that much of the page
     round the box (a ruling line goes on past a seal)."""
