@@ -99,6 +99,23 @@ def test_a_stroke_below_a_lines_end_does_not_continue_it():
     assert b < 411
 
 
+def test_a_large_characters_stroke_across_a_narrow_cell_is_no_horizontal_line():
+    """The page-break fixture's large type: the bottom stroke of 正 runs
+    across most of a narrow cell of 表四's header, a wall's width of white
+    either side.  Windows half ink bridged those gaps and the stroke went
+    from wall to wall, a row line through the header (the figures' row was
+    lost under it).  A run of dashes is cut where a gap is twice a dash gap."""
+    img = _page()
+    _table(img)
+    _vline(img, 190, 100, 503, on=400, off=0)
+    img[150:153, 122:168] = True                       # 46 px of stroke, 19 px from each wall
+    hs, _ = ruling(img, FULL_DPI, dashed=True)
+    assert [h for h in hs if abs(h.pos - 151) <= 3] == []
+    _hline(img, 250, 100, 503, on=18, off=8)           # a faded row line still is one
+    hs, _ = ruling(img, FULL_DPI, dashed=True)
+    assert [h for h in hs if abs(h.pos - 251) <= 3]
+
+
 def test_a_stroke_touching_a_lines_end_is_cut_off_it():
     """A blurred scan: 他 of "（六）其他处理" stands under a column line that
     ends on the row line above, and its 亻 stroke, at the line's x, touches

@@ -23,7 +23,8 @@ CACHE_VERSION = 9           # 2: table cells and running text by recognition onl
                             # 8: a grey scan's seal taken out by its ring; lines kept under a red one
                             # 9: a table read without lines, its faded lines taken out where they join its text;
                             #    a column line cut back from a stroke touching its end; a leaning "I" is "/" too;
-                            #    a column line faded to dashes all along, with no solid piece
+                            #    a column line faded to dashes all along, with no solid piece; a run of dashes
+                            #    cut at a gap twice a dash gap
 
 
 @dataclass

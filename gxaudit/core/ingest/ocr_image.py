@@ -154,9 +154,10 @@ def ruling(dark, dpi: float, dashed: bool = False) -> tuple[list[Seg], list[Seg]
     if not dashed:
         return solid, vs
     # Runs of dashes cut to their ink: a run found by windows that are half
-    # ink reaches up to half a window past its last dash.
+    # ink reaches up to half a window past its last dash, and across a gap
+    # twice a dash gap (a large character's stroke and a wall either side).
     runs = _line_segments(dark, h_min, thick, margin, DASHED_FILL, gap)
-    dashes = _split(dark, runs, thick, dark.shape[1], h_min)
+    dashes = _split(dark, runs, thick, 2 * gap, h_min)
 
     def lines(walls: list[Seg]) -> list[Seg]:
         return [h for h in dashes if _walls(h, walls, margin) >= 2
