@@ -192,7 +192,7 @@ def test_text_lines_of_a_faded_table_are_cut_cell_by_cell():
     img = _page()
     _faded_table(img)
     assert page_crops(img, FULL_DPI, 1.0)[1]               # with the lines: one tall band
-    crops, tall = page_crops(img & ~rule_ink(img), FULL_DPI, 1.0, rules=True)
+    crops, tall = page_crops(img & ~rule_ink(img), FULL_DPI, 1.0)
     assert tall == []
     heading = [c for c in crops if c.y1 < 90]
     assert len(heading) == 1 and heading[0].x1 - heading[0].x0 > 380

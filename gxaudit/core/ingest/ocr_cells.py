@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .gridfind import Table, _regions
-from .ocr_image import RULE_FILL, RULE_SHARE, rule_ink
+from .ocr_image import rule_ink
 from . import ocr_engine
 from .ocr_engine import OcrLine, Piece
 
@@ -348,25 +348,12 @@ def _reference_height(bands: list[tuple[int, int]], dpi: float) -> float:
     return float(heights[len(heights) // 2]) if heights else LINE_PT * dpi / 72
 
 
-def _row_rule(dark, band: tuple[int, int], dpi: float) -> bool:
-    """Whether a band of ink is a horizontal ruling line, whole or faded to
-    dashes: no taller than a line's stroke (INSET_PT), its ink across
-    RULE_FILL of RULE_SHARE of the page's width at least.  Left in, it joins
-    the line of text under it (a band much lower than a line) and makes it
-    as wide as the table."""
-    s, e = band
-    return e - s <= INSET_PT * dpi / 72 and \
-        int(dark[s:e].any(axis=0).sum()) >= RULE_FILL * RULE_SHARE * dark.shape[1]
-
-
-def page_crops(dark, dpi: float, split: float,
-               rules: bool = False) -> tuple[list[Crop], list[tuple[int, int, int, int]]]:
+def page_crops(dark, dpi: float, split: float) -> tuple[list[Crop], list[tuple[int, int, int, int]]]:
     """The lines of running text on a page image: crops for the recogniser,
     each line cut where a gap wider than ``split`` line heights separates its
-    parts; and the bands too tall to be one line, for the detector.
-    ``rules``: a band that is a row line (``_row_rule``) is left out."""
+    parts; and the bands too tall to be one line, for the detector."""
     rows = dark.sum(axis=1) >= 2                   # a lone speck does not make a line
-    bands = [b for b in _runs(rows) if not (rules and _row_rule(dark, b, dpi))]
+    bands = _runs(rows)
     height = _reference_height(bands, dpi)
     crops: list[Crop] = []
     tall: list[tuple[int, int, int, int]] = []
@@ -403,7 +390,7 @@ def _without_rules(gray, dark, dpi: float, split: float):
         return None
     rules = rule_ink(dark)
     clean = dark & ~rules
-    crops, tall = page_crops(clean, dpi, split, rules=True)
+    crops, tall = page_crops(clean, dpi, split)
     if tallest(crops, tall) > before / 2:
         return None
     gray = gray.copy()
