@@ -26,6 +26,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 COMMANDS = ("check", "export", "library", "gui")
+ONE_REPORT = ("check", "export")     # commands that read one report and exit
 
 
 def _names(parser: argparse.ArgumentParser) -> None:
@@ -352,12 +353,13 @@ def _main(argv: list[str] | None = None) -> int:
         multiprocessing.freeze_support()
     _stdout_utf8()
     from .logs import setup_logging
-    setup_logging()
     argv = sys.argv[1:] if argv is None else list(argv)
     files = files_for_gui(argv)
     if files is not None:
+        setup_logging()
         return cmd_gui(files)
     args = _parser().parse_args(argv)
+    setup_logging(long_running=args.command not in ONE_REPORT or bool(args.self_test))
     _apply_names(args)
     if args.self_test:
         from .ui.selftest import run_self_test

@@ -56,11 +56,26 @@ def printable(text: object) -> str:
     return _CONTROL.sub("", "" if text is None else str(text))
 
 
+# The only GB2312 characters OpenCC's t2s changes (tests/core/test_text.py
+# holds this to OpenCC): text of other GB2312 characters is simplified already.
+_T2S_IN_GB2312 = frozenset("乾菸薹拚捱摺吒後徵夥榘於袷麴醣麽")
+
+
+def _simplified_already(text: str) -> bool:
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return _T2S_IN_GB2312.isdisjoint(text)
+
+
 def to_simplified(text: str) -> str:
-    """繁→简 with OpenCC, after NFKC and the radical and glyph-variant maps."""
+    """繁→简 with OpenCC, after NFKC and the radical and glyph-variant maps.
+    Text all in GB2312's simplified characters (most reports) skips OpenCC,
+    whose dictionaries take longer to load than a report takes to check."""
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_FOLD)
-    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text) and not _simplified_already(text):
         text = _t2s().convert(text)
     return text
 

@@ -104,3 +104,32 @@ def test_split_trailing_values():
     assert split_trailing_values("一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119") == (
         "一、本年新收政府信息公开申请数量", ["3001", "53", "0", "0", "61", "4", "3119"])
     assert split_trailing_values("上年结转 189 件）") == ("上年结转 189 件）", [])
+
+
+def test_the_gb2312_shortcut_matches_opencc_on_every_gb2312_character():
+    """to_simplified leaves OpenCC out for text in GB2312 without the
+    characters t2s changes; this holds that list to the installed OpenCC."""
+    import opencc
+
+    from gxaudit.core.text import _T2S_IN_GB2312
+    t2s = opencc.OpenCC("t2s")
+    hanzi = []
+    for hi in range(0xB0, 0xF8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                hanzi.append(bytes([hi, lo]).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    assert len(hanzi) == 6763
+    assert {ch for ch in hanzi if t2s.convert(ch) != ch} == _T2S_IN_GB2312
+
+
+@pytest.mark.parametrize("text, simplified", [
+    ("政府信息公开申请情况", "政府信息公开申请情况"),        # GB2312 only: no OpenCC
+    ("政府信息公開申請情況", "政府信息公开申请情况"),        # 繁体
+    ("於2024年", "于2024年"),                           # a GB2312 character t2s changes
+    ("依申請公開後", "依申请公开后"),
+])
+def test_to_simplified_with_and_without_opencc(text, simplified):
+    from gxaudit.core.text import to_simplified
+    assert to_simplified(text) == simplified
