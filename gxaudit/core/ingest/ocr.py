@@ -58,7 +58,8 @@ from .ocr_cache import PageResult, cache_dir, cache_load, cache_store  # noqa: F
 from .ocr_engine import (MISSING_MESSAGE, OcrLine, Piece, available, bundled_models,  # noqa: F401
                          check_params, engine, engine_params)
 from .ocr_cells import blank_tables, lines_without_rules, min_ink, read_cells, read_lines
-from .ocr_grid import FIGURE, _Frame, _join, _text_lines, grid_rows  # noqa: F401  (_join: tests)
+from .ocr_crops import FIGURE, figure_pieces, is_dash_crop
+from .ocr_grid import _Frame, _join, _text_lines, grid_rows  # noqa: F401  (_join: tests)
 from .ocr_image import dark_mask, render_gray, ruling, skew_angle
 from .progress import check_cancelled, report_progress
 
@@ -195,22 +196,43 @@ def _outside_lines(straight, tables: list[Table]) -> list[OcrLine]:
     return read_lines(rest, dark_mask(rest), FULL_DPI)
 
 
-def read_text_page(pdf, i: int, angle: float, markers: tuple[str, ...], min_markers: int) -> PageResult:
+def read_text_page(pdf, i: int, angle: float, markers: tuple[str, ...], min_markers: int,
+                   after_table: bool = False) -> PageResult:
     """A page without ruling lines: its running text at low resolution; read
-    again, sharper, one cell per block of text, when that text shows table words."""
+    again, sharper, one cell per block of text, when that text shows table
+    words, or (``after_table``: the page before holds a table) when it opens
+    with a line of figures: the end of that table, continued on this page."""
     from ..text import normalize_label
     low, _ = _straight(pdf, i, LOW_DPI, angle)
     lines = read_lines(low, dark_mask(low), LOW_DPI)
     frame = _Frame(angle, low.shape[1], low.shape[0], LOW_DPI)
     norm = normalize_label("".join(line.text for line in lines))
-    if sum(1 for m in markers if m in norm) < min_markers:
+    table = sum(1 for m in markers if m in norm) >= min_markers
+    if not table and not (after_table and _opens_with_figures(lines, low.shape[0])):
         return PageResult(line_rows(lines, frame, i + 1), False)
     gray, _ = _straight(pdf, i, FULL_DPI, angle)
     dark = dark_mask(gray)
-    frame = _Frame(angle, gray.shape[1], gray.shape[0], FULL_DPI)
-    loose, lines = _loose(gray, dark, frame, i + 1)
-    rows = _faded(loose, _grid_read(gray, dark, frame, i, 1000 + 100 * i, dashed=True), i)
-    return PageResult(rows if rows is not None else line_rows(lines, frame, i + 1, cells=True), True)
+    full = _Frame(angle, gray.shape[1], gray.shape[0], FULL_DPI)
+    loose, cells = _loose(gray, dark, full, i + 1)
+    rows = _faded(loose, _grid_read(gray, dark, full, i, 1000 + 100 * i, dashed=True), i)
+    if rows is None and not table:
+        return PageResult(line_rows(lines, frame, i + 1), False)
+    return PageResult(rows if rows is not None else line_rows(cells, full, i + 1, cells=True), True)
+
+
+# A line of figures at least this long (digits, the spaces between them lost
+# at low resolution) in the top CONTINUED_SHARE of a page opens the rest of a
+# table continued from the page before (its header's characters, read one by
+# one, may stand above it).
+CONTINUED_DIGITS = 5
+CONTINUED_SHARE = 0.25
+
+
+def _opens_with_figures(lines: list[OcrLine], height: int) -> bool:
+    """Whether a line of figures alone stands at the top of a page (read at
+    low resolution): a table's last rows carried over from the page before."""
+    return any(ln.y0 < CONTINUED_SHARE * height and sum(ch.isdigit() for ch in ln.text) >= CONTINUED_DIGITS
+               and all(ch.isdigit() or ch.isspace() for ch in ln.text.strip()) for ln in _text_lines(lines))
 
 
 def _loose(gray, dark, frame: _Frame, page_no: int) -> tuple[list[Row] | None, list[OcrLine]]:
@@ -218,15 +240,16 @@ def _loose(gray, dark, frame: _Frame, page_no: int) -> tuple[list[Row] | None, l
     (``unruled_rows``): from its lines of text as the page has them or,
     where faded ruling lines join them into bands too tall for a line, with
     those lines taken out, whichever gives more figures read with
-    confidence.  Taken out with the lines, a figure touching one might be
-    lost: a cell left blank there that still has ink is flagged."""
+    confidence in rows with a label (``_yield``).  Taken out with the lines,
+    a figure touching one might be lost: a cell left blank there that still
+    has ink is flagged."""
     lines = read_lines(gray, dark, FULL_DPI, split=1.0)
     rows = unruled_rows(lines, frame, page_no, dark)
     taken = lines_without_rules(gray, dark, FULL_DPI, split=1.0)
     if taken is not None:
         clean, ink = taken
-        other = unruled_rows(clean, frame, page_no, dark)
-        if other is not None and _usable(other) > _usable(rows or []):
+        other = unruled_rows(clean, frame, page_no, dark, ink)
+        if other is not None and _yield(other) > _yield(rows or []):
             _inked_blanks(other, ink, frame)
             return other, clean
     return rows, lines
@@ -257,7 +280,7 @@ def _faded(loose: list[Row] | None, dashed: list[Row], index: int) -> list[Row] 
     table (the end of 表三 continued at the top of a page may have lost its
     grid while 表四 below it kept its own)."""
     loose = loose or []
-    if not _lost_grid(dashed) and _usable(dashed) > _usable(loose):
+    if not _lost_grid(dashed) and _usable(dashed) >= _usable(loose) > 0:
         log.info("page %d: faded ruling lines read as dashes", index + 1)
         return dashed
     chosen = _better_tables(loose, dashed)
@@ -295,36 +318,68 @@ def _middle(row: Row) -> float:
     return (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2 if boxes else 0.0
 
 
+def _yield(rows: list[Row]) -> tuple[int, int]:
+    """(figures read with confidence in rows with a label, all of them): two
+    readings of a table without lines compared.  A row of figures whose label
+    one reading lost cannot be placed in the table, so its figures count
+    only towards the second, tie-breaking, number."""
+    labelled = [r for r in rows if r.cells and r.cells[0].text.strip()
+                and not FIGURE.match(r.cells[0].text.strip())]
+    return _usable(labelled), _usable(rows)
+
+
 def _usable(rows: list[Row]) -> int:
     """Figures a page's rows hold that are read with enough confidence to use."""
     return sum(1 for r in rows for c in r.cells
                if not c.merged and FIGURE.match(c.text.strip()) and not too_low(c.confidence))
 
 
-def unruled_rows(lines: list[OcrLine], frame: _Frame, page_no: int, dark=None) -> list[Row] | None:
+def unruled_rows(lines: list[OcrLine], frame: _Frame, page_no: int, dark=None, ink=None) -> list[Row] | None:
     """A table whose lines the scan lost (faint, broken or never drawn): its
     OCR'd crops read as the words of a table without ruling lines
     (pdfloose.py), or None when they hold too few figures.  A figure whose
     first or last "1" may be a piece of a faded ruling line (``dark``: ink
-    continues above or below it) is flagged."""
-    from .pdfgrid import Char
+    continues above or below it) is flagged.  ``ink``: the ink the crops
+    were cut from (``dark`` unless the lines were taken out)."""
     from .pdfloose import rows_of
-    crops = []
-    for ln in lines:
-        text = ln.text.strip()
-        if text:
-            x0, top, x1, bottom = frame.bbox(ln.x0, ln.y0, ln.x1, ln.y1)
-            score = 0.0 if dark is not None and _rule_as_one(ln, text, dark) else round(ln.score, 4)
-            crops.append(Char(text, (x0 + x1) / 2, (top + bottom) / 2, x0, x1, top, bottom, score))
+    ink = dark if ink is None else ink
+    crops = [c for ln in lines if ln.text.strip() for c in _crop_chars(ln, frame, dark, ink)]
     if not crops:
         return None
     line = statistics.median(c.height for c in crops)
     # A crop taller than a line holds several lines read as one (three rows'
     # figures as "011"): never a figure or a label, only ink in its place.
     tall = [c for c in crops if c.height > TALL_CROP * line]
-    return rows_of([c for c in crops if c.height <= TALL_CROP * line], page_no, ink=tall)
+    return rows_of([c for c in crops if c.height <= TALL_CROP * line], page_no, ink=tall, crops=True)
 
 
+def _crop_chars(ln: OcrLine, frame: _Frame, dark, ink) -> list:
+    """One crop as the "characters" pdfloose places: the crop as read; a
+    lone dash-like glyph that is one thin stroke as "—"; a crop of several
+    figures (neighbouring columns run together) one per figure where its
+    ink shows each (``figure_pieces``), else flagged, never one number."""
+    from .pdfgrid import Char
+    text = ln.text.strip()
+    score = 0.0 if dark is not None and _rule_as_one(ln, text, dark) else round(ln.score, 4)
+    pieces = [(text, ln.x0, ln.x1)]
+    if ink is not None and is_dash_crop(ln, ink, FULL_DPI):
+        pieces = [("—", ln.x0, ln.x1)]
+    elif ink is not None:
+        split = figure_pieces(ln, ink)
+        if split == []:
+            score = 0.0
+        pieces = split or pieces
+    if _TWO_FIGURES.search(text) and len(pieces) == 1:
+        score = 0.0
+    out = []
+    for piece, px0, px1 in pieces:
+        x0, top, x1, bottom = frame.bbox(px0, ln.y0, px1, ln.y1)
+        out.append(Char(piece, (x0 + x1) / 2, (top + bottom) / 2, x0, x1, top, bottom, score))
+    return out
+
+
+# Two runs of digits apart on one line ("0 0"): never one number.
+_TWO_FIGURES = re.compile(r"\d\s+\d")
 _EDGE_ONE = re.compile(r"^1\d|\d1$")
 
 
@@ -403,7 +458,9 @@ def read_pages(pdf, indices: list[int], sha256: str, markers: tuple[str, ...],
         if ruled:
             out[i] = PageResult(read_table_page(pdf, i, angle, 1000 + 100 * i), True)
         else:
-            out[i] = read_text_page(pdf, i, angle, markers, min_markers)
+            before = out.get(i - 1)
+            out[i] = read_text_page(pdf, i, angle, markers, min_markers,
+                                    after_table=before is not None and before.table)
     report_progress(progress, steps, steps, "文字识别完成")
     cache_store(sha256, out)
     return out

@@ -33,6 +33,7 @@ LINE_PT = 10.5          # height of a line of text
 INSET_PT = 1.8          # a cell's border (up to 3 pt thick, centred on the boundary) and its antialiasing
 TALL_LINE = 1.6         # a band of ink in a cell taller than this many table lines is no text line
 PAD_PX = 3              # white kept around a line's ink for the recogniser
+WALL_SHARE = 0.3        # a column line taken out crosses this share of a line's height at least
 SLASH_LEAN = 12.0       # degrees from upright: a lone "1" leaning this much is a slash "/"
 MIN_SLANT_PIXELS = 8    # ink pixels needed to tell how a glyph leans
 SLASH_MAX = 35.0        # ... and at most this much (steeper is no slash of a table's font)
@@ -145,10 +146,12 @@ def line_crops(dark, box, dpi: float, first_line: int = 0) -> list[Crop] | None:
     return crops
 
 
-def _merge_parts(runs: list[tuple[int, int]], gap: float) -> list[tuple[int, int]]:
+def _merge_parts(runs: list[tuple[int, int]], gap: float, walls=None) -> list[tuple[int, int]]:
+    """Runs of ink closer than ``gap`` joined; never across a wall (``walls``:
+    True at the x of a ruling line taken out of the image)."""
     out: list[tuple[int, int]] = []
     for s, e in runs:
-        if out and s - out[-1][1] <= gap:
+        if out and s - out[-1][1] <= gap and (walls is None or not walls[out[-1][1]:s].any()):
             out[-1] = (out[-1][0], e)
         else:
             out.append((s, e))
@@ -348,10 +351,13 @@ def _reference_height(bands: list[tuple[int, int]], dpi: float) -> float:
     return float(heights[len(heights) // 2]) if heights else LINE_PT * dpi / 72
 
 
-def page_crops(dark, dpi: float, split: float) -> tuple[list[Crop], list[tuple[int, int, int, int]]]:
+def page_crops(dark, dpi: float, split: float, rules=None) -> tuple[list[Crop], list[tuple[int, int, int, int]]]:
     """The lines of running text on a page image: crops for the recogniser,
     each line cut where a gap wider than ``split`` line heights separates its
-    parts; and the bands too tall to be one line, for the detector."""
+    parts, or where a column line was taken out (``rules``: the ink of the
+    ruling lines taken out of ``dark``): a label written up to its cell's
+    wall is not one word with the figure just past it; and the bands too
+    tall to be one line, for the detector."""
     rows = dark.sum(axis=1) >= 2                   # a lone speck does not make a line
     bands = _runs(rows)
     height = _reference_height(bands, dpi)
@@ -367,7 +373,10 @@ def page_crops(dark, dpi: float, split: float) -> tuple[list[Crop], list[tuple[i
             tall.append((max(0, cols[0][0] - PAD_PX), max(0, s - PAD_PX),
                          min(w, cols[-1][1] + PAD_PX), min(h, e + PAD_PX)))
             continue
-        for ps, pe in _merge_parts(cols, split * height):
+        walls = None                                # what is left of a faded row line is not cut
+        if rules is not None and e - s >= 0.5 * height:
+            walls = rules[s:e].sum(axis=0) >= WALL_SHARE * (e - s)
+        for ps, pe in _merge_parts(cols, split * height, walls):
             if int(band[:, ps:pe].sum()) < min_ink(dpi):
                 continue
             crops.append(Crop(max(0, ps - PAD_PX), max(0, s - PAD_PX), min(w, pe + PAD_PX),
@@ -390,7 +399,7 @@ def _without_rules(gray, dark, dpi: float, split: float):
         return None
     rules = rule_ink(dark)
     clean = dark & ~rules
-    crops, tall = page_crops(clean, dpi, split)
+    crops, tall = page_crops(clean, dpi, split, rules)
     if tallest(crops, tall) > before / 2:
         return None
     gray = gray.copy()

@@ -13,6 +13,7 @@ from ..document import Row, Span
 from .gridfind import Table, _locate, _regions
 from .layout import is_page_number
 from .ocr_cells import DASH_SCORE, dash_in
+from .ocr_crops import DASHLIKE, FIGURE
 from .ocr_engine import OcrLine, Piece
 
 # ---------------------------------------------------------------------------
@@ -44,8 +45,6 @@ class _Frame:
                 round(max(p[0] for p in pts), 2), round(max(p[1] for p in pts), 2))
 
 
-# A figure as one OCR piece reads.
-FIGURE = re.compile(r"^[-+]?\d[\d,.]{0,20}$")
 # Two runs of digits apart on one line of a cell ("0 0"): never one number.
 _TWO_FIGURES = re.compile(r"\d[ ]{1,8}\d")
 
@@ -165,7 +164,7 @@ def _band_rows(t: Table, pieces: dict[tuple[int, int], list[Piece]], dark, frame
                 conf = round(min(p.score for p in ps), 4)
             else:
                 conf = 0.0 if _has_ink(dark, *box, dpi) else 1.0
-            if (text in _DASHLIKE or not text and conf == 0.0) and dash_in(dark, box, dpi):
+            if (text in DASHLIKE or not text and conf == 0.0) and dash_in(dark, box, dpi):
                 # A dash the recogniser left unread, or read as 一 or _ (unsure).
                 text, conf = "—", max(conf, DASH_SCORE)
             cells.append(Span(text, page_no, bbox, conf))
@@ -176,10 +175,6 @@ def _band_rows(t: Table, pieces: dict[tuple[int, int], list[Piece]], dark, frame
                      any(ch.isdigit() for ch in c.text)) else c for c in cells]
         rows.append((t.ys[i], Row(cells, page=page_no, grid=True, table=table)))
     return rows
-
-
-# What the recogniser makes of a lone dash in a cell.
-_DASHLIKE = {"一", "_", "＿", "-", "－", "–", "―", "—"}
 
 
 def _table_items(rows: list[tuple[float, Row]], page_no: int) -> list[tuple[float, Row]]:

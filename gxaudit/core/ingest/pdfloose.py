@@ -131,7 +131,10 @@ def _numeric(word: list[Char]) -> bool:
 def _with_note(word: list[Char]) -> bool:
     """A number with its unit or note in its cell ("22（其中修订16件）", "12.5万元")."""
     text = "".join(c.ch for c in word)
-    return text[:1] in _DIGITS and parse_value(text).status == OK
+    if text[:1] not in _DIGITS:
+        return False
+    pv = parse_value(text)
+    return pv.status == OK and bool(pv.unit or pv.note)    # "0" "0" are two figures, not "00"
 
 
 def _placeholder(word: list[Char]) -> bool:
@@ -181,18 +184,22 @@ def _in_column(w: list[Char], centres: list[float] | None) -> bool:
     return any(abs(cx - c) <= COLUMN_FIT * pitch for c in centres)
 
 
-def _split(chars: list[Char], centres: list[float] | None = None) -> tuple[list[_Figure], list[Char]]:
+def _split(chars: list[Char], centres: list[float] | None = None,
+           crops: bool = False) -> tuple[list[_Figure], list[Char]]:
     """Figures (words of digits standing apart from any other word on their
     line; "1 .属于国家秘密" is a label) and the other characters.  With the
     columns known, a number that stands in a column and apart on its right
-    is a figure though its label runs up to it."""
+    is a figure though its label runs up to it.  ``crops``: the "characters"
+    are OCR crops, each cut where its ink stood apart: two of them are
+    never one number."""
     figures: list[_Figure] = []
     rest: list[Char] = []
     for line in _lines(chars):
         if is_page_number(_line_text(line)):
             rest.extend(line)               # "- 3 -": dropped with the lines
             continue
-        words = _noted(_digit_runs(_words(line)))
+        words = _words(line)
+        words = _noted(words if crops else _digit_runs(words))
         for k, w in enumerate(words):
             apart = ISOLATION * max(c.height for c in w)
             after = words[k + 1] if k + 1 < len(words) else None
@@ -426,20 +433,21 @@ def read_unruled(page, page_no: int, textpage=None, above: list[Char] = ()) -> t
     return rows_of(chars, page_no, above=above), chars
 
 
-def rows_of(chars: list[Char], page_no: int, ink: list[Char] = (), above: list[Char] = ()) -> list[Row] | None:
+def rows_of(chars: list[Char], page_no: int, ink: list[Char] = (), above: list[Char] = (),
+            crops: bool = False) -> list[Row] | None:
     """Rows of a table without ruling lines from its characters (PDF glyphs,
     or the OCR'd crops of a scan), or None when there are too few figures.
     ``ink``: marks that are neither figures nor words (an OCR crop that
     spans several lines); a row is never placed by column over them.
     ``above``: the characters of the page before (its last lines may be the
-    header of this page's first row)."""
-    figures, rest = _split(chars)
+    header of this page's first row).  ``crops``: ``chars`` are OCR crops."""
+    figures, rest = _split(chars, crops=crops)
     if sum(1 for f in figures if _numeric(f.chars)) < MIN_FIGURES:
         return None                   # prose, or a page number's dashes
     lines = label_lines(rest, page_no)
     centres = _column_centres(sorted(_value_rows(figures, lines), key=lambda r: r.low))
     if centres is not None:
-        figures, rest = _split(chars, centres)
+        figures, rest = _split(chars, centres, crops)
         lines = label_lines(rest, page_no)
     used: set[int] = set()
     rows = _row_cells(sorted(_value_rows(figures, lines), key=lambda r: r.low), rest + list(ink), lines, used,

@@ -1,0 +1,123 @@
+"""OCR crops of a table read without its lines, each made by hand as ink
+in a mask: figures a faded line ran together shared out by their ink, a
+lone dash, the figures of two crops never one number, and the rest of a
+table carried over to the next page."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gxaudit.core.ingest.ocr import FULL_DPI, _crop_chars, _opens_with_figures
+from gxaudit.core.ingest.ocr_crops import figure_pieces, is_dash_crop
+from gxaudit.core.ingest.ocr_engine import OcrLine
+from gxaudit.core.ingest.ocr_grid import _Frame
+from gxaudit.core.ingest.pdfgrid import Char
+from gxaudit.core.ingest.pdfloose import rows_of
+
+pytest.importorskip("cv2")
+
+H, W = 80, 400
+
+
+def _ink(*glyphs: tuple[int, int], remnant: tuple[int, int] | None = None, top: int = 20, tall: int = 18):
+    """A mask with a digit-sized blot (hollow, as a 0) at each (x0, x1); and
+    a one-pixel line of a faded row line from remnant[0] to remnant[1] at
+    the glyphs' top (touching them, as what is left of a line does)."""
+    ink = np.zeros((H, W), dtype=bool)
+    for x0, x1 in glyphs:
+        ink[top:top + tall, x0:x1] = True
+        ink[top + 3:top + tall - 3, x0 + 3:x1 - 3] = False
+    if remnant:
+        ink[top, remnant[0]:remnant[1]] = True
+    return ink
+
+
+def _crop(text: str, x0: int, x1: int, score: float = 0.99) -> OcrLine:
+    return OcrLine(text, x0, 10, x1, 50, score)
+
+
+def test_two_figures_a_faded_line_ran_together_are_one_each_where_their_ink_is():
+    ink = _ink((110, 121), (190, 201), remnant=(100, 300))
+    assert figure_pieces(_crop("0 0", 100, 300), ink) == [("0", 110.0, 121.0), ("0", 190.0, 201.0)]
+
+
+def test_the_spaces_lost_each_digit_goes_to_the_figure_its_ink_makes():
+    ink = _ink((110, 121), (190, 201), (270, 281), remnant=(100, 300))
+    assert figure_pieces(_crop("008", 100, 300), ink) == [("0", 110.0, 121.0), ("0", 190.0, 201.0),
+                                                         ("8", 270.0, 281.0)]
+
+
+def test_one_number_keeps_its_digits_together_and_its_box_shrinks_to_its_ink():
+    ink = _ink((110, 121), (123, 134), remnant=(100, 300))          # "45": 2 px apart
+    assert figure_pieces(_crop("45", 100, 300), ink) == [("45", 110.0, 134.0)]
+
+
+def test_figures_the_ink_does_not_bear_out_are_no_figures():
+    ink = _ink((110, 121), (123, 134))                              # one number's ink ...
+    assert figure_pieces(_crop("4 5", 100, 300), ink) == []          # ... read as two figures
+    ink = _ink((110, 121), (190, 201))                              # two figures' ink ...
+    assert figure_pieces(_crop("4 5 6", 100, 300), ink) == []        # ... read as three
+
+
+def test_a_label_is_not_shared_out():
+    assert figure_pieces(_crop("5.属于三类内部事务", 100, 300), _ink((110, 121))) is None
+
+
+def _frame() -> _Frame:
+    return _Frame(0.0, W, H, FULL_DPI)
+
+
+def test_two_figures_that_cannot_be_shared_out_are_flagged_never_one_number():
+    """"5 0" with the ink of one blot: never the figure 50."""
+    chars = _crop_chars(_crop("5 0", 100, 300), _frame(), None, _ink((110, 121)))
+    assert [(c.ch, c.score) for c in chars] == [("5 0", 0.0)]
+
+
+def test_split_figures_keep_the_crops_score_and_their_own_places():
+    chars = _crop_chars(_crop("0 0", 100, 300), _frame(), None, _ink((110, 121), (190, 201), remnant=(100, 300)))
+    assert [c.ch for c in chars] == ["0", "0"] and all(c.score == 0.99 for c in chars)
+    assert chars[0].x1 < chars[1].x0
+
+
+def test_a_lone_dash_glyph_on_a_rows_line_is_the_placeholder_and_a_line_remnant_is_not():
+    ink = np.zeros((H, W), dtype=bool)
+    ink[30:32, 110:135] = True                                      # "—": 25 px by 2
+    dash = _crop("一", 105, 140)
+    assert is_dash_crop(dash, ink, FULL_DPI)
+    assert [c.ch for c in _crop_chars(dash, _frame(), None, ink)] == ["—"]
+    thin = OcrLine("一", 105, 27, 140, 35, 0.9)                      # a band as thin as the stroke
+    assert not is_dash_crop(thin, ink, FULL_DPI)
+    assert not is_dash_crop(_crop("二", 105, 140), ink, FULL_DPI)
+
+
+def _row_of(figures: list[tuple[str, float]], top: float, label: str | None = None) -> list[Char]:
+    out = [] if label is None else [Char(label, 80, top + 8, 40, 120, top, top + 16)]
+    for text, x in figures:
+        out.append(Char(text, x + 4, top + 8, x, x + 8, top, top + 16))
+    return out
+
+
+def test_two_ocr_crops_are_never_joined_into_one_number():
+    """In a PDF, digits spaced out ("1 5 2 3") are one number; two OCR
+    crops were cut apart where their ink stood apart: "0" and "0" in
+    neighbouring columns are never "00"."""
+    chars = []
+    for k, label in enumerate(("1.甲", "2.乙", "3.丙")):
+        chars += _row_of([("1", 200), ("2", 240), ("3", 280)], 100 + 30 * k, label)
+    chars += _row_of([("0", 200), ("0", 240), ("0", 252)], 190, "4.丁")     # 4 pt apart
+    rows = rows_of(chars, 1, crops=True)
+    last = next(r for r in rows if r.cells[0].text == "4.丁")
+    assert "00" not in [c.text for c in last.cells]
+    joined = rows_of(chars, 1)                                       # a PDF's glyphs: one number
+    assert "00" in [c.text for r in joined for c in r.cells]
+
+
+def test_a_line_of_figures_at_the_top_of_a_page_opens_the_rest_of_a_table():
+    height = 1000
+    header = [OcrLine(ch, 100 + 40 * k, 50, 130 + 40 * k, 80, 0.99) for k, ch in enumerate("维持纠正")]
+    figures = [OcrLine(d, 100 + 40 * k, 150, 110 + 40 * k, 170, 0.99) for k, d in enumerate("1001200000")]
+    assert _opens_with_figures(header + figures, height)
+    low = [OcrLine(d, 100 + 40 * k, 600, 110 + 40 * k, 620, 0.99) for k, d in enumerate("1001200000")]
+    assert not _opens_with_figures(header + low, height)              # figures further down: prose
+    date = [OcrLine("2024年1月25日", 100, 150, 300, 170, 0.99)]
+    assert not _opens_with_figures(header + date, height)
