@@ -79,3 +79,16 @@ def test_page_points_map_back_to_the_pixels_they_came_from():
     for x, y in ((0, 0), (700, 995), (1406, 1990), (12.5, 1800.25)):
         px, py = frame.pixel(*frame.point(x, y))
         assert abs(px - x) < 1e-6 and abs(py - y) < 1e-6
+
+
+def test_on_a_tie_the_grid_is_kept_for_the_blanks_it_places():
+    """表四's figures carried over to the next page: ten figures and five
+    blanks.  Read without lines they are a row of ten figures no column
+    places; the dashed grid, with as many figures, keeps the blanks in
+    their cells."""
+    figures = ["1", "0", "0", "1", "2", "0", "0", "0", "0", "0"]
+    grid = [_row(figures + [""] * 5, 330, 1, True)]
+    loose = [_row(figures, 330)]
+    assert _faded(list(loose), grid, 5) == grid
+    assert _faded([], grid, 5) == grid                    # nothing read without lines
+    assert _faded(list(loose), grid[:0], 5) == loose

@@ -276,11 +276,13 @@ def _faded(loose: list[Row] | None, dashed: list[Row], index: int) -> list[Row] 
     """A table page whose ruling lines faded: read as a table without lines
     (``loose``) or by the grid of its lines taken as dashes (``dashed``),
     whichever gives more figures read with confidence (a figure's cell is
-    right or flagged in both); failing the grid for the page, table by
+    right or flagged in both), the grid on a tie (its cells hold the blanks
+    in their columns, which a row of figures alone cannot place: 表四's
+    figures carried over to the next page); failing the grid for the page, table by
     table (the end of 表三 continued at the top of a page may have lost its
     grid while 表四 below it kept its own)."""
     loose = loose or []
-    if not _lost_grid(dashed) and _usable(dashed) >= _usable(loose) > 0:
+    if not _lost_grid(dashed) and _usable(dashed) >= max(_usable(loose), 1):
         log.info("page %d: faded ruling lines read as dashes", index + 1)
         return dashed
     chosen = _better_tables(loose, dashed)
