@@ -7,6 +7,7 @@ as a report (one clear line on stderr, no traceback).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -353,10 +354,17 @@ def main(argv: list[str] | None = None) -> int:
 GC_GEN0 = 100_000
 
 
-def _few_collections() -> None:
+@contextlib.contextmanager
+def _few_collections():
+    """The collector's first threshold raised for one command, put back after
+    (``main`` may run in a process that goes on: a test, the window's self-test)."""
     import gc
-    _gen0, gen1, gen2 = gc.get_threshold()
-    gc.set_threshold(GC_GEN0, gen1, gen2)
+    before = gc.get_threshold()
+    gc.set_threshold(GC_GEN0, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _main(argv: list[str] | None = None) -> int:
@@ -371,10 +379,15 @@ def _main(argv: list[str] | None = None) -> int:
         setup_logging()
         return cmd_gui(files)
     args = _parser().parse_args(argv)
-    one_report = args.command in ONE_REPORT and not args.self_test
-    if one_report:
-        _few_collections()
-    setup_logging(long_running=not one_report)
+    if args.command in ONE_REPORT and not args.self_test:
+        with _few_collections():
+            setup_logging(long_running=False)
+            return _command(args)
+    setup_logging()
+    return _command(args)
+
+
+def _command(args) -> int:
     _apply_names(args)
     if args.self_test:
         from .ui.selftest import run_self_test

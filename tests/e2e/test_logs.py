@@ -66,3 +66,18 @@ def test_the_window_and_batch_log_through_a_rotating_file(monkeypatch):
             if h not in before:
                 root.removeHandler(h)
                 h.close()
+
+
+def test_check_collects_cycles_less_often_and_puts_the_threshold_back(monkeypatch, capsys):
+    """A one-report command raises the collector's first threshold while it
+    runs; run in a process that goes on (a test, the window's self-test),
+    it leaves the threshold as it found it (the window's gc_guard reads it)."""
+    import gc
+
+    from gxaudit import cli
+    seen = []
+    monkeypatch.setattr(cli, "cmd_check", lambda args: seen.append(gc.get_threshold()) or 0)
+    before = gc.get_threshold()
+    assert cli.main(["check", str(require(SEED_000)), "--json", "--no-library"]) == 0
+    assert seen and seen[0][0] == cli.GC_GEN0 and seen[0][1:] == before[1:]
+    assert gc.get_threshold() == before
