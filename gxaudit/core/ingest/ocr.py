@@ -362,7 +362,7 @@ def _crop_chars(ln: OcrLine, frame: _Frame, dark, ink) -> list:
     ink shows each (``figure_pieces``), else flagged, never one number."""
     from .pdfgrid import Char
     text = ln.text.strip()
-    score = 0.0 if dark is not None and _rule_as_one(ln, text, dark) else round(ln.score, 4)
+    score = 0.0 if dark is not None and _rule_as_one(ln, text, dark, ink) else round(ln.score, 4)
     pieces = [(text, ln.x0, ln.x1)]
     if ink is not None and is_dash_crop(ln, ink, FULL_DPI):
         pieces = [("—", ln.x0, ln.x1)]
@@ -383,18 +383,25 @@ def _crop_chars(ln: OcrLine, frame: _Frame, dark, ink) -> list:
 # Two runs of digits apart on one line ("0 0"): never one number.
 _TWO_FIGURES = re.compile(r"\d\s+\d")
 _EDGE_ONE = re.compile(r"^1\d|\d1$")
+RULE_ROWS = 0.33
 
 
-def _rule_as_one(ln: OcrLine, text: str, dark) -> bool:
+def _rule_as_one(ln: OcrLine, text: str, dark, ink=None) -> bool:
     """Whether a figure's first or last "1" may be a piece of a faded
-    vertical ruling line: the crop's outermost column of ink on that side
-    has ink straight above or below the crop, within its height."""
+    vertical ruling line: the crop's outermost column of ink (``ink``: the
+    ink the crop was cut from, ``dark`` unless the lines were taken out) on
+    that side goes on in ``dark`` straight above or below the crop, on at
+    least RULE_ROWS of the rows within its height (a row line crossing there
+    is a few rows: every figure of a table has one above or below it).
+    With the lines taken out, a figure's own 1 beside a line is judged by
+    its own stroke, not by the line next to it."""
     if not _EDGE_ONE.search(text):
         return False
+    ink = dark if ink is None else ink
     h, w = dark.shape
     x0, y0, x1, y1 = (int(round(v)) for v in (ln.x0, ln.y0, ln.x1, ln.y1))
     x0, x1, y0, y1 = max(x0, 0), min(x1, w), max(y0, 0), min(y1, h)
-    cols = dark[y0:y1, x0:x1].any(axis=0).nonzero()[0]
+    cols = ink[y0:y1, x0:x1].any(axis=0).nonzero()[0]
     if len(cols) == 0:
         return False
     span = y1 - y0
@@ -402,7 +409,9 @@ def _rule_as_one(ln: OcrLine, text: str, dark) -> bool:
         if (first and not text.startswith("1")) or (not first and not text.endswith("1")):
             continue
         strip = slice(max(x - 1, 0), min(x + 2, w))
-        if dark[max(y0 - span, 0):y0, strip].any() or dark[y1:min(y1 + span, h), strip].any():
+        above = dark[max(y0 - span, 0):y0, strip].any(axis=1)
+        below = dark[y1:min(y1 + span, h), strip].any(axis=1)
+        if any(len(run) and run.mean() >= RULE_ROWS for run in (above, below)):
             return True
     return False
 
