@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gxaudit.core.ingest.ocr import FULL_DPI, _crop_chars, _opens_with_figures
+from gxaudit.core.ingest.ocr import FULL_DPI, _opens_with_figures
+from gxaudit.core.ingest.ocr_crops import _crop_chars
 from gxaudit.core.ingest.ocr_crops import figure_pieces, is_dash_crop
 from gxaudit.core.ingest.ocr_engine import OcrLine
 from gxaudit.core.ingest.ocr_grid import _Frame
@@ -121,3 +122,36 @@ def test_a_line_of_figures_at_the_top_of_a_page_opens_the_rest_of_a_table():
     assert not _opens_with_figures(header + low, height)              # figures further down: prose
     date = [OcrLine("2024年1月25日", 100, 150, 300, 170, 0.99)]
     assert not _opens_with_figures(header + date, height)
+
+
+def test_a_heading_in_large_type_is_a_line_and_stacked_figures_are_not():
+    """A crop taller than a table's lines is several lines read as one
+    ("011": three rows' figures), unless its words are as wide as one line
+    of glyphs that tall: a heading in larger type (四、政府信息公开行政复议、
+    行政诉讼情况 on Huai'an 2024 scanned with faint lines had been dropped,
+    and 表四's rows read as 表三's)."""
+    from gxaudit.core.ingest.ocr_crops import _large_type
+    assert _large_type(Char("四、", 128, 1163, 100, 156, 1141, 1185))        # as measured on that page
+    assert _large_type(Char("政府信息公开", 238, 1163, 130, 346, 1141, 1185))
+    assert not _large_type(Char("011", 100, 1160, 95, 105, 1141, 1185))          # figures stacked
+    assert not _large_type(Char("信息", 100, 1160, 95, 110, 1100, 1185))        # two lines of one column
+
+
+def test_a_column_line_taken_out_is_a_wall_between_a_label_and_its_figure():
+    """A label written up to its cell's wall and the figure just past the
+    wall are two crops once the wall's line is taken out; without the line
+    the small gap would have made them one ("确认0")."""
+    from gxaudit.core.ingest.ocr_cells import page_crops
+    dark = np.zeros((200, 600), dtype=bool)
+    dark[80:104, 100:300] = True                       # the label's ink, up to x 300
+    dark[80:104, 312:322] = True                       # the figure, 12 px past it
+    rules = np.zeros_like(dark)
+    rules[20:180, 305:307] = True                      # the column line that stood between
+    crops, _ = page_crops(dark, FULL_DPI, 1.0, rules)
+    assert len(crops) == 2
+    crops, _ = page_crops(dark, FULL_DPI, 1.0)
+    assert len(crops) == 1
+    short = np.zeros_like(dark)
+    short[20:85, 305:307] = True                       # a line ending just inside the text's band
+    crops, _ = page_crops(dark, FULL_DPI, 1.0, short)
+    assert len(crops) == 1

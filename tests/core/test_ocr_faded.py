@@ -92,3 +92,19 @@ def test_on_a_tie_the_grid_is_kept_for_the_blanks_it_places():
     assert _faded(list(loose), grid, 5) == grid
     assert _faded([], grid, 5) == grid                    # nothing read without lines
     assert _faded(list(loose), grid[:0], 5) == loose
+
+
+def test_a_stretch_one_reading_lost_whole_is_taken_from_the_other():
+    """Read with its lines, the bottom of a page (表四's heading and header,
+    joined by faded lines into one band) gave nothing; read without them it
+    did.  The first reading is kept where it read anything, and the other's
+    rows fill the stretch it lost; a row both read is never doubled."""
+    from gxaudit.core.ingest.ocr import _gaps_filled
+    kept = [_row(["3.其他", "1", "0", "2"], 100), _row(["(七)总计", "38", "3", "45"], 130)]
+    other = [_row(["3.其他", "1", "0", "2"], 101), _row(["(七)总", "38", "3", "45"], 131),
+             _row(["四、政府信息公开行政复议、行政诉讼情况"], 200), _row(["行政复议", "行政诉讼"], 230)]
+    rows = _gaps_filled(list(kept), other)
+    assert [r.cells[0].text for r in rows] == ["3.其他", "(七)总计", "四、政府信息公开行政复议、行政诉讼情况",
+                                              "行政复议"]
+    assert _gaps_filled(None, other) is None
+    assert _gaps_filled(list(kept), other[:2]) == kept

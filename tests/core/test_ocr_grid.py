@@ -94,7 +94,7 @@ def test_a_one_that_may_be_a_faded_rule_is_flagged():
     piece of a faded vertical ruling line (ink straight above and below it)
     is flagged; a "10" standing clear is not (fx2021_brk_b scanned with
     faint lines: 11 cells read as 10 instead of 0)."""
-    from gxaudit.core.ingest.ocr import _rule_as_one
+    from gxaudit.core.ingest.ocr_crops import _rule_as_one
     from gxaudit.core.ingest.ocr_engine import OcrLine
     dark = np.zeros((120, 100), dtype=np.uint8)
     dark[50:70, 40:42] = 1          # the "1" (or a piece of a rule)
@@ -111,7 +111,7 @@ def test_a_row_line_above_a_figure_is_no_rule_through_its_one():
     of ink where one crosses are no vertical line going on through a "1"
     (Huai'an 2024 scanned with faint lines: 18 figures such as 3001, 1288
     and 105, all read right, had been flagged)."""
-    from gxaudit.core.ingest.ocr import _rule_as_one
+    from gxaudit.core.ingest.ocr_crops import _rule_as_one
     from gxaudit.core.ingest.ocr_engine import OcrLine
     dark = np.zeros((120, 100), dtype=np.uint8)
     dark[50:70, 40:42] = 1          # "1"
@@ -126,7 +126,7 @@ def test_a_row_line_above_a_figure_is_no_rule_through_its_one():
 def test_with_the_lines_taken_out_a_one_is_judged_by_its_own_stroke():
     """A figure's 1 four pixels from a column line that was taken out: its
     own column has nothing above or below; the line's column has."""
-    from gxaudit.core.ingest.ocr import _rule_as_one
+    from gxaudit.core.ingest.ocr_crops import _rule_as_one
     from gxaudit.core.ingest.ocr_engine import OcrLine
     dark = np.zeros((120, 100), dtype=np.uint8)
     dark[10:110, 36:38] = 1         # a column line

@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import logging
 import re
-import statistics
 
 from ..confidence import too_low
 from ..document import Row, Span
@@ -58,7 +57,7 @@ from .ocr_cache import PageResult, cache_dir, cache_load, cache_store  # noqa: F
 from .ocr_engine import (MISSING_MESSAGE, OcrLine, Piece, available, bundled_models,  # noqa: F401
                          check_params, engine, engine_params)
 from .ocr_cells import blank_tables, lines_without_rules, min_ink, read_cells, read_lines
-from .ocr_crops import FIGURE, figure_pieces, is_dash_crop
+from .ocr_crops import FIGURE, unruled_rows
 from .ocr_grid import _Frame, _join, _text_lines, grid_rows  # noqa: F401  (_join: tests)
 from .ocr_image import dark_mask, render_gray, ruling, skew_angle
 from .progress import check_cancelled, report_progress
@@ -173,8 +172,6 @@ def read_table_page(pdf, index: int, angle: float, table_base: int) -> list[Row]
 # digits hold two numbers.
 LOST_MIN = 3
 LOST_SHARE = 0.15
-# An OCR crop taller than this many median crop heights spans several lines.
-TALL_CROP = 1.6
 
 _NUMBERS_IN_ONE = re.compile(r"\d[\d,.]{0,20}[^\d,.]{1,40}\d")
 
@@ -249,10 +246,25 @@ def _loose(gray, dark, frame: _Frame, page_no: int) -> tuple[list[Row] | None, l
     if taken is not None:
         clean, ink = taken
         other = unruled_rows(clean, frame, page_no, dark, ink)
-        if other is not None and _yield(other) > _yield(rows or []):
+        if other is not None:
             _inked_blanks(other, ink, frame)
-            return other, clean
+            if _yield(other) > _yield(rows or []):
+                return other, clean
+            rows = _gaps_filled(rows, other)
     return rows, lines
+
+
+def _gaps_filled(rows: list[Row] | None, other: list[Row]) -> list[Row] | None:
+    """``rows`` with the rows of ``other`` (a second reading of the page)
+    that stand where ``rows`` has nothing: a stretch of the page one reading
+    lost whole (faded lines joined it into one band nothing could read: a
+    table's heading and header) keeps the other's reading of it."""
+    if not rows:
+        return rows
+    spans = [_extent([r]) for r in rows if any(c.bbox for c in r.cells)]
+    add = [r for r in other if any(c.bbox for c in r.cells)
+           and not any(a <= _extent([r])[1] and _extent([r])[0] <= b for a, b in spans)]
+    return sorted(rows + add, key=_middle) if add else rows
 
 
 def _inked_blanks(rows: list[Row], ink, frame: _Frame) -> None:
@@ -320,100 +332,23 @@ def _middle(row: Row) -> float:
     return (min(b[1] for b in boxes) + max(b[3] for b in boxes)) / 2 if boxes else 0.0
 
 
-def _yield(rows: list[Row]) -> tuple[int, int]:
-    """(figures read with confidence in rows with a label, all of them): two
-    readings of a table without lines compared.  A row of figures whose label
-    one reading lost cannot be placed in the table, so its figures count
-    only towards the second, tie-breaking, number."""
+def _yield(rows: list[Row]) -> tuple[int, int, int]:
+    """(figures read with confidence in rows with a label, all of them, the
+    Chinese characters read): two readings of a table without lines
+    compared.  A row of figures whose label one reading lost cannot be
+    placed in the table, so its figures count only towards the second
+    number; the words break a last tie (a table's heading and header lost
+    in one reading: 表四's rows would be read as 表三's)."""
     labelled = [r for r in rows if r.cells and r.cells[0].text.strip()
                 and not FIGURE.match(r.cells[0].text.strip())]
-    return _usable(labelled), _usable(rows)
+    words = sum(1 for r in rows for c in r.cells for ch in c.text if "\u4e00" <= ch <= "\u9fff")
+    return _usable(labelled), _usable(rows), words
 
 
 def _usable(rows: list[Row]) -> int:
     """Figures a page's rows hold that are read with enough confidence to use."""
     return sum(1 for r in rows for c in r.cells
                if not c.merged and FIGURE.match(c.text.strip()) and not too_low(c.confidence))
-
-
-def unruled_rows(lines: list[OcrLine], frame: _Frame, page_no: int, dark=None, ink=None) -> list[Row] | None:
-    """A table whose lines the scan lost (faint, broken or never drawn): its
-    OCR'd crops read as the words of a table without ruling lines
-    (pdfloose.py), or None when they hold too few figures.  A figure whose
-    first or last "1" may be a piece of a faded ruling line (``dark``: ink
-    continues above or below it) is flagged.  ``ink``: the ink the crops
-    were cut from (``dark`` unless the lines were taken out)."""
-    from .pdfloose import rows_of
-    ink = dark if ink is None else ink
-    crops = [c for ln in lines if ln.text.strip() for c in _crop_chars(ln, frame, dark, ink)]
-    if not crops:
-        return None
-    line = statistics.median(c.height for c in crops)
-    # A crop taller than a line holds several lines read as one (three rows'
-    # figures as "011"): never a figure or a label, only ink in its place.
-    tall = [c for c in crops if c.height > TALL_CROP * line]
-    return rows_of([c for c in crops if c.height <= TALL_CROP * line], page_no, ink=tall, crops=True)
-
-
-def _crop_chars(ln: OcrLine, frame: _Frame, dark, ink) -> list:
-    """One crop as the "characters" pdfloose places: the crop as read; a
-    lone dash-like glyph that is one thin stroke as "—"; a crop of several
-    figures (neighbouring columns run together) one per figure where its
-    ink shows each (``figure_pieces``), else flagged, never one number."""
-    from .pdfgrid import Char
-    text = ln.text.strip()
-    score = 0.0 if dark is not None and _rule_as_one(ln, text, dark, ink) else round(ln.score, 4)
-    pieces = [(text, ln.x0, ln.x1)]
-    if ink is not None and is_dash_crop(ln, ink, FULL_DPI):
-        pieces = [("—", ln.x0, ln.x1)]
-    elif ink is not None:
-        split = figure_pieces(ln, ink)
-        if split == []:
-            score = 0.0
-        pieces = split or pieces
-    if _TWO_FIGURES.search(text) and len(pieces) == 1:
-        score = 0.0
-    out = []
-    for piece, px0, px1 in pieces:
-        x0, top, x1, bottom = frame.bbox(px0, ln.y0, px1, ln.y1)
-        out.append(Char(piece, (x0 + x1) / 2, (top + bottom) / 2, x0, x1, top, bottom, score))
-    return out
-
-
-# Two runs of digits apart on one line ("0 0"): never one number.
-_TWO_FIGURES = re.compile(r"\d\s+\d")
-_EDGE_ONE = re.compile(r"^1\d|\d1$")
-RULE_ROWS = 0.33
-
-
-def _rule_as_one(ln: OcrLine, text: str, dark, ink=None) -> bool:
-    """Whether a figure's first or last "1" may be a piece of a faded
-    vertical ruling line: the crop's outermost column of ink (``ink``: the
-    ink the crop was cut from, ``dark`` unless the lines were taken out) on
-    that side goes on in ``dark`` straight above or below the crop, on at
-    least RULE_ROWS of the rows within its height (a row line crossing there
-    is a few rows: every figure of a table has one above or below it).
-    With the lines taken out, a figure's own 1 beside a line is judged by
-    its own stroke, not by the line next to it."""
-    if not _EDGE_ONE.search(text):
-        return False
-    ink = dark if ink is None else ink
-    h, w = dark.shape
-    x0, y0, x1, y1 = (int(round(v)) for v in (ln.x0, ln.y0, ln.x1, ln.y1))
-    x0, x1, y0, y1 = max(x0, 0), min(x1, w), max(y0, 0), min(y1, h)
-    cols = ink[y0:y1, x0:x1].any(axis=0).nonzero()[0]
-    if len(cols) == 0:
-        return False
-    span = y1 - y0
-    for first, x in ((True, x0 + int(cols[0])), (False, x0 + int(cols[-1]))):
-        if (first and not text.startswith("1")) or (not first and not text.endswith("1")):
-            continue
-        strip = slice(max(x - 1, 0), min(x + 2, w))
-        above = dark[max(y0 - span, 0):y0, strip].any(axis=1)
-        below = dark[y1:min(y1 + span, h), strip].any(axis=1)
-        if any(len(run) and run.mean() >= RULE_ROWS for run in (above, below)):
-            return True
-    return False
 
 
 def _plan(pdf, indices: list[int], progress, cancel) -> dict[int, tuple[bool, float]]:

@@ -1,13 +1,21 @@
-"""One OCR crop of a table read without its lines, judged by its ink: the
-figures of neighbouring columns that what is left of a faded line joined
-into one crop, shared out one to each (``figure_pieces``), and a lone dash
-that is the placeholder "—" (``is_dash_crop``)."""
+"""The OCR crops of a table read without its lines (``unruled_rows``), each
+judged by its ink: the figures of neighbouring columns that what is left
+of a faded line joined into one crop, shared out one to each
+(``figure_pieces``); a lone dash that is the placeholder "—"
+(``is_dash_crop``); a figure's edge "1" that may be a piece of a faded
+column line (``_rule_as_one``); a heading in large type (``_large_type``)."""
 from __future__ import annotations
 
 import re
+import statistics
+from typing import TYPE_CHECKING
 
+from ..document import Row
 from .ocr_cells import DASH_SHAPE, DASH_THIN, LINE_PT, MIN_SLANT_PIXELS, _merge_parts, _runs
 from .ocr_engine import OcrLine
+
+if TYPE_CHECKING:
+    from .ocr_grid import _Frame
 
 
 # A crop's pieces of ink at least this share of its tallest piece's height
@@ -19,6 +27,8 @@ GLYPH_SHARE = 0.5
 FIGURE_GAP = 1.0
 # A figure as one OCR piece reads.
 FIGURE = re.compile(r"^[-+]?\d[\d,.]{0,20}$")
+# Two runs of digits apart on one line of a cell or crop ("0 0"): never one number.
+TWO_FIGURES = re.compile(r"\d[ ]{1,8}\d")
 
 
 def figure_pieces(ln: OcrLine, ink) -> list[tuple[str, float, float]] | None:
@@ -91,3 +101,101 @@ def is_dash_crop(ln: OcrLine, ink, dpi: float) -> bool:
 
 # What the recogniser makes of a lone dash.
 DASHLIKE = {"一", "_", "＿", "-", "－", "–", "―", "—"}
+
+
+# An OCR crop taller than this many median crop heights spans several lines.
+TALL_CROP = 1.6
+
+
+def unruled_rows(lines: list[OcrLine], frame: _Frame, page_no: int, dark=None, ink=None) -> list[Row] | None:
+    """A table whose lines the scan lost (faint, broken or never drawn): its
+    OCR'd crops read as the words of a table without ruling lines
+    (pdfloose.py), or None when they hold too few figures.  A figure whose
+    first or last "1" may be a piece of a faded ruling line (``dark``: ink
+    continues above or below it) is flagged.  ``ink``: the ink the crops
+    were cut from (``dark`` unless the lines were taken out)."""
+    from .pdfloose import rows_of
+    ink = dark if ink is None else ink
+    crops = [c for ln in lines if ln.text.strip() for c in _crop_chars(ln, frame, dark, ink)]
+    if not crops:
+        return None
+    line = statistics.median(c.height for c in crops)
+    # A crop taller than a line holds several lines read as one (three rows'
+    # figures as "011"): never a figure or a label, only ink in its place;
+    # unless its words are as wide as one line of glyphs that tall (a
+    # heading in larger type: "四、政府信息公开行政复议、行政诉讼情况").
+    is_tall = [c.height > TALL_CROP * line and not _large_type(c) for c in crops]
+    return rows_of([c for c, t in zip(crops, is_tall) if not t], page_no,
+                   ink=[c for c, t in zip(crops, is_tall) if t], crops=True)
+
+
+# One line of Chinese in large type: at least this share of a square glyph's
+# width per character.
+LARGE_TYPE_WIDTH = 0.6
+
+
+def _large_type(crop) -> bool:
+    """Whether a tall crop reads as one line of Chinese in larger type."""
+    text = crop.ch.strip()
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return cjk >= 1 and len(text) >= 2 and crop.x1 - crop.x0 >= LARGE_TYPE_WIDTH * len(text) * crop.height
+
+
+def _crop_chars(ln: OcrLine, frame: _Frame, dark, ink) -> list:
+    """One crop as the "characters" pdfloose places: the crop as read; a
+    lone dash-like glyph that is one thin stroke as "—"; a crop of several
+    figures (neighbouring columns run together) one per figure where its
+    ink shows each (``figure_pieces``), else flagged, never one number."""
+    from .pdfgrid import Char
+    text = ln.text.strip()
+    score = 0.0 if dark is not None and _rule_as_one(ln, text, dark, ink) else round(ln.score, 4)
+    pieces = [(text, ln.x0, ln.x1)]
+    if ink is not None and is_dash_crop(ln, ink, 72.0 / frame.scale):
+        pieces = [("—", ln.x0, ln.x1)]
+    elif ink is not None:
+        split = figure_pieces(ln, ink)
+        if split == []:
+            score = 0.0
+        pieces = split or pieces
+    if TWO_FIGURES.search(text) and len(pieces) == 1:
+        score = 0.0
+    out = []
+    for piece, px0, px1 in pieces:
+        x0, top, x1, bottom = frame.bbox(px0, ln.y0, px1, ln.y1)
+        out.append(Char(piece, (x0 + x1) / 2, (top + bottom) / 2, x0, x1, top, bottom, score))
+    return out
+
+
+# Two runs of digits apart on one line ("0 0"): never one number.
+_EDGE_ONE = re.compile(r"^1\d|\d1$")
+RULE_ROWS = 0.33
+
+
+def _rule_as_one(ln: OcrLine, text: str, dark, ink=None) -> bool:
+    """Whether a figure's first or last "1" may be a piece of a faded
+    vertical ruling line: the crop's outermost column of ink (``ink``: the
+    ink the crop was cut from, ``dark`` unless the lines were taken out) on
+    that side goes on in ``dark`` straight above or below the crop, on at
+    least RULE_ROWS of the rows within its height (a row line crossing there
+    is a few rows: every figure of a table has one above or below it).
+    With the lines taken out, a figure's own 1 beside a line is judged by
+    its own stroke, not by the line next to it."""
+    if not _EDGE_ONE.search(text):
+        return False
+    ink = dark if ink is None else ink
+    h, w = dark.shape
+    x0, y0, x1, y1 = (int(round(v)) for v in (ln.x0, ln.y0, ln.x1, ln.y1))
+    x0, x1, y0, y1 = max(x0, 0), min(x1, w), max(y0, 0), min(y1, h)
+    cols = ink[y0:y1, x0:x1].any(axis=0).nonzero()[0]
+    if len(cols) == 0:
+        return False
+    span = y1 - y0
+    for first, x in ((True, x0 + int(cols[0])), (False, x0 + int(cols[-1]))):
+        if (first and not text.startswith("1")) or (not first and not text.endswith("1")):
+            continue
+        strip = slice(max(x - 1, 0), min(x + 2, w))
+        above = dark[max(y0 - span, 0):y0, strip].any(axis=1)
+        below = dark[y1:min(y1 + span, h), strip].any(axis=1)
+        if any(len(run) and run.mean() >= RULE_ROWS for run in (above, below)):
+            return True
+    return False

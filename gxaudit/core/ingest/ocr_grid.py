@@ -6,14 +6,13 @@ figures side by side or on two lines never read as one number."""
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import replace
 
 from ..document import Row, Span
 from .gridfind import Table, _locate, _regions
 from .layout import is_page_number
 from .ocr_cells import DASH_SCORE, dash_in
-from .ocr_crops import DASHLIKE, FIGURE
+from .ocr_crops import DASHLIKE, FIGURE, TWO_FIGURES
 from .ocr_engine import OcrLine, Piece
 
 # ---------------------------------------------------------------------------
@@ -45,8 +44,6 @@ class _Frame:
                 round(max(p[0] for p in pts), 2), round(max(p[1] for p in pts), 2))
 
 
-# Two runs of digits apart on one line of a cell ("0 0"): never one number.
-_TWO_FIGURES = re.compile(r"\d[ ]{1,8}\d")
 
 
 def _join(pieces: list[Piece]) -> str:
@@ -168,7 +165,7 @@ def _band_rows(t: Table, pieces: dict[tuple[int, int], list[Piece]], dark, frame
                 # A dash the recogniser left unread, or read as 一 or _ (unsure).
                 text, conf = "—", max(conf, DASH_SCORE)
             cells.append(Span(text, page_no, bbox, conf))
-        if any(_TWO_FIGURES.search(c.text) for c in cells):
+        if any(TWO_FIGURES.search(c.text) for c in cells):
             # Two figures side by side in one cell: a faded line ran two
             # columns together, so no cell of the row stands where it seems.
             cells = [replace(c, confidence=0.0) if not c.merged and (not c.text.strip() or
