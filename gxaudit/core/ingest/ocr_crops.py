@@ -39,37 +39,30 @@ def figure_pieces(ln: OcrLine, ink) -> list[tuple[str, float, float]] | None:
     faded line between them, read as "0 0 8" or, the spaces lost, "008")
     is one figure to each.  [] when the text cannot be shared out among
     them (the crop is then no figure); None when the crop is no figures."""
-    import numpy as np
     tokens = ln.text.split()
     if not tokens or not all(FIGURE.match(t) for t in tokens):
         return None
     x0, y0 = max(0, int(ln.x0)), max(0, int(ln.y0))
     region = ink[y0:int(ln.y1), x0:int(ln.x1)]
-    tallest = _glyph_height(region)
+    tallest = max((hgt for _s, _e, hgt in _column_runs(region)), default=0)
     region = region & ~_flat_strokes(region, tallest)
-    runs = []
-    for s, e in _runs(region.any(axis=0)):
-        rows = np.nonzero(region[:, s:e].any(axis=1))[0]
-        runs.append((s, e, int(rows[-1] - rows[0]) + 1))
-    figures = _merge_parts([(s, e) for s, e, hgt in runs if hgt >= GLYPH_SHARE * tallest],
+    figures = _merge_parts([(s, e) for s, e, hgt in _column_runs(region) if hgt >= GLYPH_SHARE * tallest],
                            FIGURE_GAP * tallest)
-    if len(figures) == len(tokens):
-        pass
-    elif len(tokens) == 1 and tokens[0].isdigit() and len(figures) == len(tokens[0]):
+    if len(figures) != len(tokens):
+        if not (len(tokens) == 1 and tokens[0].isdigit() and len(figures) == len(tokens[0])):
+            return []
         tokens = list(tokens[0])                  # "008": one digit to each figure
-    else:
-        return []
     return [(t, float(x0 + s), float(x0 + e)) for t, (s, e) in zip(tokens, figures)]
 
 
-def _glyph_height(region) -> int:
-    """The height of the tallest piece of ink (by columns) in a crop."""
+def _column_runs(region) -> list[tuple[int, int, int]]:
+    """The runs of columns with ink in a crop, each with the height its ink spans."""
     import numpy as np
-    best = 0
+    out = []
     for s, e in _runs(region.any(axis=0)):
         rows = np.nonzero(region[:, s:e].any(axis=1))[0]
-        best = max(best, int(rows[-1] - rows[0]) + 1)
-    return best
+        out.append((s, e, int(rows[-1] - rows[0]) + 1))
+    return out
 
 
 def _flat_strokes(region, length: int):
@@ -150,7 +143,7 @@ def _crop_chars(ln: OcrLine, frame: _Frame, dark, ink) -> list:
     text = ln.text.strip()
     score = 0.0 if dark is not None and _rule_as_one(ln, text, dark, ink) else round(ln.score, 4)
     pieces = [(text, ln.x0, ln.x1)]
-    if ink is not None and is_dash_crop(ln, ink, 72.0 / frame.scale):
+    if ink is not None and is_dash_crop(ln, ink, frame.dpi):
         pieces = [("—", ln.x0, ln.x1)]
     elif ink is not None:
         split = figure_pieces(ln, ink)
@@ -166,7 +159,8 @@ def _crop_chars(ln: OcrLine, frame: _Frame, dark, ink) -> list:
     return out
 
 
-# Two runs of digits apart on one line ("0 0"): never one number.
+# A figure opening or ending with a 1; the share of the rows above or below
+# it on which a column line going on through that 1 has ink.
 _EDGE_ONE = re.compile(r"^1\d|\d1$")
 RULE_ROWS = 0.33
 

@@ -25,6 +25,7 @@ class _Frame:
     def __init__(self, angle: float, width: int, height: int, dpi: float):
         self.a = math.radians(angle)
         self.cx, self.cy = width / 2, height / 2
+        self.dpi = dpi
         self.scale = 72.0 / dpi
 
     def point(self, x: float, y: float) -> tuple[float, float]:
