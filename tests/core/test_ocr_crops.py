@@ -155,3 +155,27 @@ def test_a_column_line_taken_out_is_a_wall_between_a_label_and_its_figure():
     short[20:85, 305:307] = True                       # a line ending just inside the text's band
     crops, _ = page_crops(dark, FULL_DPI, 1.0, short)
     assert len(crops) == 1
+
+
+def test_a_crop_cut_tall_by_ink_beside_it_is_judged_by_its_own_ink():
+    """Huai'an 2024 scanned with faint lines: the line of 5.属于三类内部事务信息
+    was cut as high as the label 予公开 set lower in the column beside it, so
+    each of its crops (the label and its seven figures) was taller than a
+    line and dropped as several lines run together.  A crop is tall by the
+    height of its own ink."""
+    from gxaudit.core.ingest.ocr_crops import unruled_rows
+    frame = _Frame(0.0, 1000, 1000, 72.0)                         # one pixel a point
+    ink = np.zeros((1000, 1000), dtype=bool)
+    lines = []
+    for k, top in enumerate((100, 140, 180, 220)):
+        tall = 30 if k == 2 else 14                               # the third row's line cut 30 high
+        label = f"{k + 1}.属于第{k + 1}类信息"
+        ink[top + 2:top + 14, 20:120] = True
+        lines.append(OcrLine(label, 18, top, 122, top + tall, 0.99))
+        for j, d in enumerate("7100"):
+            x = 200 + 60 * j
+            ink[top + 2:top + 14, x:x + 8] = True
+            lines.append(OcrLine(d, x - 2, top, x + 10, top + tall, 0.99))
+    rows = unruled_rows(lines, frame, 4, ink, ink)
+    third = [r for r in rows if r.cells[0].text.startswith("3.")]
+    assert third and [c.text for c in third[0].cells[1:]] == ["7", "1", "0", "0"]

@@ -12,7 +12,7 @@ from ..document import Row, Span
 
 log = logging.getLogger("gxaudit.ingest.ocr")
 
-CACHE_VERSION = 12          # 2: table cells and running text by recognition only (ocr_cells)
+CACHE_VERSION = 13          # 2: table cells and running text by recognition only (ocr_cells)
                             # 3: a table page without lines read as an unruled table (pdfloose)
                             # 4: a lone "1" leaning like a slash is the placeholder "/"
                             # 5: unruled tables: label columns, labels across rows and pages, blank rows;
@@ -29,6 +29,7 @@ CACHE_VERSION = 12          # 2: table cells and running text by recognition onl
                             #    cut at a column line taken out; a lone dash crop; a table's rest on the next page
                             # 11: a 1 beside a row line is no piece of a column line
                             # 12: a heading in large type kept; a stretch one reading lost taken from the other
+                            # 13: a crop is too tall for a line by its own ink, not by its line's band
 
 
 @dataclass

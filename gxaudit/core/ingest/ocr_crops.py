@@ -109,15 +109,24 @@ def unruled_rows(lines: list[OcrLine], frame: _Frame, page_no: int, dark=None, i
     were cut from (``dark`` unless the lines were taken out)."""
     from .pdfloose import rows_of
     ink = dark if ink is None else ink
-    crops = [c for ln in lines if ln.text.strip() for c in _crop_chars(ln, frame, dark, ink)]
+    crops, heights = [], []
+    for ln in lines:
+        if ln.text.strip():
+            y0, y1 = _ink_rows(ln, ink)
+            for c in _crop_chars(ln, frame, dark, ink):
+                crops.append(c)
+                heights.append((y1 - y0) * frame.scale)
     if not crops:
         return None
     line = statistics.median(c.height for c in crops)
-    # A crop taller than a line holds several lines read as one (three rows'
-    # figures as "011"): never a figure or a label, only ink in its place;
-    # unless its words are as wide as one line of glyphs that tall (a
-    # heading in larger type: "四、政府信息公开行政复议、行政诉讼情况").
-    is_tall = [c.height > TALL_CROP * line and not _large_type(c) for c in crops]
+    # A crop whose ink is taller than a line holds several lines read as one
+    # (three rows' figures as "011"): never a figure or a label, only ink in
+    # its place; unless its words are as wide as one line of glyphs that
+    # tall (a heading in larger type: "四、政府信息公开行政复议、行政诉讼情况").
+    # Its own ink against the usual height of a crop: a crop is cut as high as
+    # its whole line of the page, which a label set lower in the next column
+    # may make taller than a line.
+    is_tall = [h > TALL_CROP * line and not _large_type(c) for c, h in zip(crops, heights)]
     return rows_of([c for c, t in zip(crops, is_tall) if not t], page_no,
                    ink=[c for c, t in zip(crops, is_tall) if t], crops=True)
 
@@ -157,6 +166,17 @@ def _crop_chars(ln: OcrLine, frame: _Frame, dark, ink) -> list:
         x0, top, x1, bottom = frame.bbox(px0, ln.y0, px1, ln.y1)
         out.append(Char(piece, (x0 + x1) / 2, (top + bottom) / 2, x0, x1, top, bottom, score))
     return out
+
+
+def _ink_rows(ln: OcrLine, ink) -> tuple[float, float]:
+    """The rows a crop's own ink spans (the crop's own when it has none)."""
+    if ink is None:
+        return ln.y0, ln.y1
+    x0, y0 = max(0, int(ln.x0)), max(0, int(ln.y0))
+    rows = ink[y0:int(ln.y1), x0:int(ln.x1)].any(axis=1).nonzero()[0]
+    if not len(rows):
+        return ln.y0, ln.y1
+    return float(y0 + rows[0]), float(y0 + rows[-1] + 1)
 
 
 # A figure opening or ending with a 1; the share of the rows above or below
