@@ -262,8 +262,12 @@ def _gaps_filled(rows: list[Row] | None, other: list[Row]) -> list[Row] | None:
     if not rows:
         return rows
     spans = [_extent([r]) for r in rows if any(c.bbox for c in r.cells)]
-    add = [r for r in other if any(c.bbox for c in r.cells)
-           and not any(a <= _extent([r])[1] and _extent([r])[0] <= b for a, b in spans)]
+
+    def lost(r: Row) -> bool:
+        top, bottom = _extent([r])
+        return not any(a <= bottom and top <= b for a, b in spans)
+
+    add = [r for r in other if any(c.bbox for c in r.cells) and lost(r)]
     return sorted(rows + add, key=_middle) if add else rows
 
 

@@ -126,7 +126,7 @@ def unruled_rows(lines: list[OcrLine], frame: _Frame, page_no: int, dark=None, i
     # Its own ink against the usual height of a crop: a crop is cut as high as
     # its whole line of the page, which a label set lower in the next column
     # may make taller than a line.
-    is_tall = [h > TALL_CROP * line and not _large_type(c) for c, h in zip(crops, heights)]
+    is_tall = [h > TALL_CROP * line and not _large_type(c, h) for c, h in zip(crops, heights)]
     return rows_of([c for c, t in zip(crops, is_tall) if not t], page_no,
                    ink=[c for c, t in zip(crops, is_tall) if t], crops=True)
 
@@ -136,11 +136,13 @@ def unruled_rows(lines: list[OcrLine], frame: _Frame, page_no: int, dark=None, i
 LARGE_TYPE_WIDTH = 0.6
 
 
-def _large_type(crop) -> bool:
-    """Whether a tall crop reads as one line of Chinese in larger type."""
+def _large_type(crop, height: float | None = None) -> bool:
+    """Whether a tall crop reads as one line of Chinese in larger type
+    (``height``: its ink's, the crop's own when not given)."""
     text = crop.ch.strip()
     cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return cjk >= 1 and len(text) >= 2 and crop.x1 - crop.x0 >= LARGE_TYPE_WIDTH * len(text) * crop.height
+    height = crop.height if height is None else height
+    return cjk >= 1 and len(text) >= 2 and crop.x1 - crop.x0 >= LARGE_TYPE_WIDTH * len(text) * height
 
 
 def _crop_chars(ln: OcrLine, frame: _Frame, dark, ink) -> list:
