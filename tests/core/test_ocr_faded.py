@@ -108,3 +108,29 @@ def test_a_stretch_one_reading_lost_whole_is_taken_from_the_other():
                                               "行政复议"]
     assert _gaps_filled(None, other) is None
     assert _gaps_filled(list(kept), other[:2]) == kept
+
+
+def test_a_band_holding_two_rows_is_taken_from_the_reading_without_lines():
+    """fx2019 scanned with faint lines: the dashed grid found every row
+    line of 表三 but the three under (四)无法提供, so their figures stood on
+    three lines of one band's cells ("6\\n1\\n0", flagged).  That band is
+    taken from the reading without lines, which has the three rows; the
+    rest of the grid stays, and with it the page is read by the grid (the
+    reading without lines had lost two of the labels).  A note beside a
+    figure ("22（其中修订16件）") is one cell, not two rows."""
+    from gxaudit.core.ingest.ocr import _mended
+    grid = [_row(["6.属于四类过程性信息", "2", "0", "2"], 100, 0, True),
+            _row(["1.本机关不掌握相关政府信息", "6\n1\n0", "1\n0\n0", "8\n1\n0"], 130, 0, True),
+            _row(["行政规范性文件", "3", "1", "22(其中修订16件)"], 200, 0, True)]
+    grid[1].cells[0] = Span(grid[1].cells[0].text, 4, (50.0, 130.0, 78.0, 176.0), 0.98)
+    loose = [_row(["1.本机关不掌握相关政府信息", "6", "1", "8"], 131),
+             _row(["2.没有现成信息需要另行制作", "1", "0", "1"], 146),
+             _row(["3.补正后申请内容仍不明确", "0", "0", "0"], 161),
+             _row(["2.重复申请", "2", "0", "2"], 300)]
+    mended = _mended(grid, loose)
+    assert [r.cells[0].text for r in mended] == ["6.属于四类过程性信息", "1.本机关不掌握相关政府信息",
+                                                "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确",
+                                                "行政规范性文件"]
+    assert mended[0] is grid[0] and mended[-1] is grid[2] and not mended[1].grid
+    assert _mended(grid, loose[3:]) == grid                 # nothing read there without lines: kept, flagged
+    assert _faded(list(loose), grid, 1) == mended

@@ -1,5 +1,5 @@
 """Ruling lines of a scan, on drawn page images at the OCR resolution.
-Faded to dashes (``ocr_image.ruling`` with ``dashed=True``): a vertical
+Faded to dashes (``ocr_ruling.ruling`` with ``dashed=True``): a vertical
 line is continued through its faded stretch where it is solid elsewhere,
 never through a character's stroke past its end; a run of strokes inside a
 cell is no horizontal line.  A stroke touching a line's end does not
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from gxaudit.core.ingest.ocr import FULL_DPI
-from gxaudit.core.ingest.ocr_image import ruling
+from gxaudit.core.ingest.ocr_ruling import ruling
 
 W = H = 600
 
@@ -147,7 +147,7 @@ def test_a_line_of_text_in_a_cell_is_no_horizontal_line():
 
 # --------------------------------------------------------------------------
 # A table's lines left out when its text is cut into lines
-# (``ocr_image.rule_ink`` and ``ocr_cells.page_crops``, for
+# (``ocr_ruling.rule_ink`` and ``ocr_cells.page_crops``, for
 # ``ocr_cells.read_lines``)
 # --------------------------------------------------------------------------
 
@@ -174,7 +174,7 @@ def _faded_table(img):
 def test_faded_lines_are_taken_out_and_the_text_is_left():
     """The label lines in the first column are as long as a line and half
     ink, like a faded row line, but run through no column line."""
-    from gxaudit.core.ingest.ocr_image import rule_ink
+    from gxaudit.core.ingest.ocr_ruling import rule_ink
     img, lines = _page(), _page()
     _faded_table(img)
     _faded_lines(lines)
@@ -188,7 +188,7 @@ def test_text_lines_of_a_faded_table_are_cut_cell_by_cell():
     so the whole table was one band of "text"; a row line just above a cell's
     text joined it, as wide as the table.  Now each cell's text is a crop."""
     from gxaudit.core.ingest.ocr_cells import page_crops
-    from gxaudit.core.ingest.ocr_image import rule_ink
+    from gxaudit.core.ingest.ocr_ruling import rule_ink
     img = _page()
     _faded_table(img)
     assert page_crops(img, FULL_DPI, 1.0)[1]               # with the lines: one tall band
@@ -204,7 +204,7 @@ def test_text_lines_of_a_faded_table_are_cut_cell_by_cell():
 def test_a_line_of_text_on_a_page_without_a_table_is_left():
     """A long line of running text, its strokes half ink across half the
     page's width, runs through no column line: never a ruling line."""
-    from gxaudit.core.ingest.ocr_image import rule_ink
+    from gxaudit.core.ingest.ocr_ruling import rule_ink
     img = _page()
     _hline(img, 300, 20, 580, on=9, off=4)
     img[292:312, 20:580:13] = True
@@ -237,3 +237,59 @@ def test_a_leaning_one_stroke_glyph_is_a_slash_and_an_upright_one_is_not(read):
         line = OcrLine(read, 0, 0, 40, 60, 0.99, [Piece(read, 0, 0, 40, 60, 0.99, 0)])
         _slashes([line], _stroke_crop(lean))
         assert line.text == expected, (lean, line.text)
+
+
+def _grey_table(shade_rows=()):
+    """A page image in grey levels: a frame and a middle column line in
+    black, a row line at y=300 faded to light grey (220 on white), and
+    ``shade_rows`` (y0, y1) shaded flat grey (210) across the table."""
+    gray = np.full((H, W), 255, dtype=np.uint8)
+    for y0, y1 in shade_rows:
+        gray[y0:y1, 100:503] = 210
+    for y in (100, 500):
+        gray[y:y + 3, 100:503] = 0
+    for x in (100, 300, 500):
+        gray[100:503, x:x + 3] = 0
+    gray[300:303, 103:500] = 220
+    return gray
+
+
+def _rows_at(hs, y):
+    return [(h.a, h.b) for h in hs if abs(h.pos - y) <= 3]
+
+
+def test_a_row_line_fainter_than_ink_is_found_from_the_page_itself():
+    """The page-break fixture's faint scan: the line under 表四's header
+    was 30 grey levels under white, lighter than the ink threshold, so
+    header and figures were one band and the row of figures was lost.
+    Given the page's grey levels, a thin mark that much darker than the
+    paper and than the page just above and below it is a line."""
+    gray = _grey_table()
+    dark = gray < 128
+    hs, _ = ruling(dark, FULL_DPI, dashed=True)
+    assert _rows_at(hs, 301) == []
+    hs, _ = ruling(dark, FULL_DPI, dashed=True, gray=gray)
+    [(a, b)] = _rows_at(hs, 301)
+    assert a <= 105 and b >= 498
+
+
+def test_a_shaded_row_is_no_faint_line():
+    """表二's section rows are shaded grey: flat, not thin, so no line."""
+    gray = _grey_table(shade_rows=[(150, 200)])
+    hs, _ = ruling(gray < 128, FULL_DPI, dashed=True, gray=gray)
+    assert [h.pos for h in hs if 104 < h.pos < 296] == []
+
+
+def test_a_characters_stroke_crossed_by_another_is_no_column_line():
+    """十 of "第二十条" and 牛 of 件, their upright stroke as tall as the row
+    it stands in: a short stroke crosses it, as no column line is crossed
+    (a row line crossing runs on).  A column line a glyph touches from one
+    side stays."""
+    img = _page()
+    _table(img, ys=(100, 170, 240, 310, 400, 500), xs=(100, 400, 500))
+    img[173:240, 250:253] = True                  # 十: upright stroke, row line to row line
+    img[200:203, 230:272] = True                  #     crossed by a short stroke
+    img[200:203, 380:399] = True                  # a glyph's stroke touching the column line at 400
+    _, vs = ruling(img, FULL_DPI, dashed=True)
+    assert _verticals_at(vs, 251) == []
+    assert _verticals_at(vs, 401) != []

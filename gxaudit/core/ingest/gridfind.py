@@ -95,6 +95,12 @@ def _close_open_ends(ys: list[float], th: list[Seg], tv: list[Seg], tol: float) 
             th.append(Seg(y, left, right, virtual=True))
 
 
+def _spans(v: Seg, ys: list[float], reach: float) -> int:
+    """How many rows the vertical segment ``v`` crosses from line to line,
+    its ends within ``reach`` of them."""
+    return sum(1 for k in range(len(ys) - 1) if v.a <= ys[k] + reach and v.b >= ys[k + 1] - reach)
+
+
 def _table(th: list[Seg], tv: list[Seg], tol: float) -> Table | None:
     if len(th) < 2 or len(tv) < 2:
         return None
@@ -104,10 +110,13 @@ def _table(th: list[Seg], tv: list[Seg], tol: float) -> Table | None:
     slack = 2 * tol
     left, right = min(h.a for h in th), max(h.b for h in th)
     _close_open_ends(ys, th, tv, tol)
-    # A column line spans at least one row from line to line; a text
-    # stroke that touches a row line does not.
-    tv = [v for v in tv if any(v.a <= ys[k] + slack and v.b >= ys[k + 1] - slack
-                               for k in range(len(ys) - 1))]
+    # A column line spans a row from line to line (within ``tol``), or two
+    # rows within ``slack``; a text stroke that touches a row line does not
+    # (件's 亻 joined to the line above it ends short of the line below).
+    # A piece of such a line that ends short of a row line (a faded line)
+    # stands where it does.
+    sure = [v.pos for v in tv if _spans(v, ys, tol) >= 1 or _spans(v, ys, slack) >= 2]
+    tv = [v for v in tv if _spans(v, ys, slack) >= 1 and any(abs(v.pos - x) <= tol for x in sure)]
     if len(tv) < 2:
         return None
     xs = _cluster([v.pos for v in tv], tol)

@@ -39,7 +39,7 @@ Results are cached by the file's sha256 under the user cache directory, so
 reopening a scan does not run the OCR again.
 
 The parts live in their own modules: the engine (``ocr_engine``), the page
-image's ink, skew and ruling lines (``ocr_image``), the grid finder shared
+image's ink, skew and ruling lines (``ocr_image``, ``ocr_ruling``), the grid finder shared
 with other readers (``gridfind``), the line crops (``ocr_cells``), a
 table's grid turned into rows (``ocr_grid``) and the cache (``ocr_cache``);
 this module turns pages into rows.
@@ -59,7 +59,8 @@ from .ocr_engine import (MISSING_MESSAGE, OcrLine, Piece, available, bundled_mod
 from .ocr_cells import blank_tables, lines_without_rules, min_ink, read_cells, read_lines
 from .ocr_crops import FIGURE, unruled_rows
 from .ocr_grid import _Frame, _join, _text_lines, grid_rows  # noqa: F401  (_join: tests)
-from .ocr_image import dark_mask, render_gray, ruling, skew_angle
+from .ocr_image import dark_mask, render_gray, skew_angle
+from .ocr_ruling import ruling
 from .progress import check_cancelled, report_progress
 
 log = logging.getLogger("gxaudit.ingest.ocr")
@@ -134,7 +135,7 @@ def _grid_read(straight, dark, frame: _Frame, index: int, table_base: int, dashe
     """The page's rows by the grid its ruling lines give (``dashed``: faded
     horizontal lines too; no rows, and no recognition run, when those give
     no table)."""
-    hs, vs = ruling(dark, FULL_DPI, dashed)
+    hs, vs = ruling(dark, FULL_DPI, dashed, straight if dashed else None)
     tables = find_tables(hs, vs, FULL_DPI)
     if dashed and not is_table_page(tables):
         return []
@@ -174,6 +175,8 @@ LOST_MIN = 3
 LOST_SHARE = 0.15
 
 _NUMBERS_IN_ONE = re.compile(r"\d[\d,.]{0,20}[^\d,.]{1,40}\d")
+# Figures on two lines of one cell: two rows of the table in one band.
+_ROWS_IN_ONE = re.compile(r"\d[^\n]*\n[^\n]*\d")
 
 
 def _lost_grid(rows: list[Row]) -> bool:
@@ -298,6 +301,7 @@ def _faded(loose: list[Row] | None, dashed: list[Row], index: int) -> list[Row] 
     table (the end of 表三 continued at the top of a page may have lost its
     grid while 表四 below it kept its own)."""
     loose = loose or []
+    dashed = _mended(dashed, loose)
     if not _lost_grid(dashed) and _usable(dashed) >= max(_usable(loose), 1):
         log.info("page %d: faded ruling lines read as dashes", index + 1)
         return dashed
@@ -309,6 +313,22 @@ def _faded(loose: list[Row] | None, dashed: list[Row], index: int) -> list[Row] 
     if not rest:
         rest = [r for r in dashed if not r.grid]
     return sorted(rest + [r for *_, rows in chosen for r in rows], key=_middle)
+
+
+def _mended(dashed: list[Row], loose: list[Row]) -> list[Row]:
+    """The grid read by dashes with each band whose cells hold figures on
+    two lines (rows run together where a row line faded past finding) replaced by the
+    rows read without lines that stand inside it, when they hold figures."""
+    out: list[Row] = []
+    for r in dashed:
+        if r.grid and any(_ROWS_IN_ONE.search(c.text) for c in r.cells if not c.merged):
+            top, bottom = _extent([r])
+            inside = [x for x in loose if top <= _middle(x) <= bottom]
+            if _usable(inside):
+                out += inside
+                continue
+        out.append(r)
+    return out
 
 
 def _better_tables(loose: list[Row], dashed: list[Row]) -> list[tuple[float, float, list[Row]]]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .gridfind import Table, _regions
-from .ocr_image import rule_ink
+from .ocr_ruling import rule_ink
 from . import ocr_engine
 from .ocr_engine import OcrLine, Piece
 
