@@ -12,21 +12,22 @@ from .gridfind import Seg
 LIGHT_DROP = 25
 
 
-def faint_mask(gray, dpi: float, vertical: bool = False):
-    """Thin marks fainter than ink, running across (``vertical``: down) the
-    page: pixels LIGHT_DROP darker than the paper and than the pixels a
+def faint_masks(gray, dpi: float):
+    """Thin marks fainter than ink, (running across the page, running down
+    it): pixels LIGHT_DROP darker than the paper and than the pixels a
     ruling line's thickness above and below them (left and right)."""
     import numpy as np
     reach = max(3, int(round(3 * dpi / 72))) + 1
-    g = gray.astype(np.int16)
-    if vertical:
-        g = g.T
-    out = g <= int(np.median(gray)) - LIGHT_DROP
-    out[:reach] = False
-    out[-reach:] = False
-    out[reach:-reach] &= (g[reach:-reach] + LIGHT_DROP <= g[:-2 * reach]) & \
-        (g[reach:-reach] + LIGHT_DROP <= g[2 * reach:])
-    return out.T if vertical else out
+    paper = int(np.median(gray))
+    out = []
+    for g in (gray.astype(np.int16), gray.T.astype(np.int16)):
+        mask = g <= paper - LIGHT_DROP
+        mask[:reach] = False
+        mask[-reach:] = False
+        mask[reach:-reach] &= (g[reach:-reach] + LIGHT_DROP <= g[:-2 * reach]) & \
+            (g[reach:-reach] + LIGHT_DROP <= g[2 * reach:])
+        out.append(mask)
+    return out[0], out[1].T
 
 
 # A ruling line faded to dashes: this share of a stretch is ink, and gaps
@@ -120,15 +121,19 @@ def ruling(dark, dpi: float, dashed: bool = False, gray=None) -> tuple[list[Seg]
     where they continue a solid piece (``_bridged``); a vertical piece no
     taller than a few characters that a short stroke crosses is a
     character's (``_crossed``).  ``gray`` (the page in grey levels, with
-    ``dashed``): lines fainter than the ink count as ink (``faint_mask``)."""
+    ``dashed``): lines fainter than the ink count as ink (``faint_masks``)."""
     import numpy as np
     h_min = max(8, int(round(30 * dpi / 72)))   # longer than two em dashes (——)
     v_min = max(6, int(round(15 * dpi / 72)))   # taller than a character
     thick = max(3, int(round(3 * dpi / 72)))
     margin = max(2, int(round(3 * dpi / 72)))
     gap = max(3, int(round(DASHED_GAP * dpi / 72)))
+    # With ``gray`` (dashed only), lines faded below the ink threshold count as ink.
+    across, down = faint_masks(gray, dpi) if dashed and gray is not None else (None, None)
+    faded = dark if across is None else dark | across
     dark_t = np.ascontiguousarray(dark.T)
-    vs = _line_segments(dark_t, v_min, thick, margin)
+    faded_t = dark_t if down is None else np.ascontiguousarray((dark | down).T)
+    vs = _line_segments(faded_t, v_min, thick, margin)
     solid = _line_segments(dark, h_min, thick, margin)
     vs = _snapped(vs, solid, thick, int(round(OVERSHOOT_PT * dpi / 72)))
     if not dashed:
@@ -136,18 +141,12 @@ def ruling(dark, dpi: float, dashed: bool = False, gray=None) -> tuple[list[Seg]
     # Runs of dashes cut to their ink: a run found by windows that are half
     # ink reaches up to half a window past its last dash, and across a gap
     # twice a dash gap (a large character's stroke and a wall either side).
-    # Lines faded below the ink threshold too (``gray``: the page).
-    faded = dark if gray is None else dark | faint_mask(gray, dpi)
-    faded_t = dark_t if gray is None else np.ascontiguousarray((dark | faint_mask(gray, dpi, True)).T)
     runs = _line_segments(faded, h_min, thick, margin, DASHED_FILL, gap)
     dashes = _split(faded, runs, thick, 2 * gap, h_min)
 
     def lines(walls: list[Seg]) -> list[Seg]:
         return [h for h in dashes if _walls(h, walls, margin) >= 2
                 or any(abs(s.pos - h.pos) <= thick and s.a < h.b and s.b > h.a for s in solid)]
-    if gray is not None:        # a column line faded below the ink threshold, whole or in part
-        vs = _snapped(_line_segments(faded_t, v_min, thick, margin), solid, thick,
-                      int(round(OVERSHOOT_PT * dpi / 72)))
     near = [h.pos for h in dashes + solid]
     vs = [v for v in vs if v.b - v.a > CROSS_SPAN * v_min or not _crossed(dark, v, near, thick, h_min)]
     vs = _bridged(faded_t, vs, lines(vs), v_min, thick, gap)
