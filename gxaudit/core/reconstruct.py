@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from dataclasses import replace
 
 from . import formats, metadata, narrative
 from .columns import _ColumnMap, _ValueRow, match_row
@@ -37,6 +38,10 @@ _LABEL_BUFFER_LINES = 2
 # A figure inside a row's name, between two characters ("不再处0理"): no
 # template row's name has one.
 _SWALLOWED = re.compile(r"[\u4e00-\u9fff](\d{1,12})[\u4e00-\u9fff]")
+# A figure glued to the end of a row's name ("行政规范性文件3"): no template
+# row's name ends in one.  It may be the first column's, with every figure
+# after it a column out (a scan's column line lost, its remnant read as 1).
+_TRAILING = re.compile(r"[\u4e00-\u9fff）)](\d{1,12})$")
 
 
 def section_of(norm: str) -> str | None:
@@ -158,6 +163,13 @@ class _Builder:
                 _put_unreadable(cells, f"{rid}.{c.key}", raw, why, anchor)
             self.report.reading_notes.append(f"{row.short or row.label}：{why}")
             return
+        trailing = _TRAILING.search(vr.label.strip())
+        if trailing:
+            why = f"该行名称末尾粘着数字“{trailing.group(1)}”，可能是首栏的数值被读进了名称，各栏数值无法确定，需对照原文核对"
+            for c, span in zip(cols, spans):
+                _put_unreadable(cells, f"{rid}.{c.key}", span.text.strip(), why, span)
+            self.report.reading_notes.append(f"{row.short or row.label}：{why}")
+            return
         swallowed = _SWALLOWED.search(vr.label)
         for c, span in zip(cols, spans):
             if swallowed and not span.text.strip():
@@ -269,6 +281,8 @@ class _RowReader:
         target = match_row(vr.label, rows)
         if target is None and self.buffer:
             target = match_row(context + vr.label, rows)
+            if target is not None:          # the name is the lines above and this row's own
+                vr = replace(vr, label=context + vr.label)
         if target is None:
             if vr.label or context:
                 report.reading_notes.append(

@@ -154,3 +154,35 @@ def test_a_blank_beside_a_name_with_a_figure_inside_is_not_blank():
     first = report.cells["t3.other_unpaid_fee.natural_person"]
     assert first.status == "unreadable" and "夹有数字“0”" in first.reason
     assert report.cells["t3.other_unpaid_fee.commercial"].value == 0
+
+
+def _t2_doc(lines_then_rows):
+    doc = Document(kind="pdf-scan", path="mem.pdf", pages=1)
+    doc.line("某某局2023年政府信息公开工作年度报告")
+    doc.line("二、主动公开政府信息情况")
+    doc.line("第二十条第（一）项")
+    doc.line("信息内容 本年制发件数 本年废止件数 现行有效件数")
+    for i, r in enumerate(lines_then_rows):
+        doc.rows.append(_loose(r, 30 + 12 * i))
+    doc.line("三、收到和处理政府信息公开申请情况")
+    return doc
+
+
+def test_a_figure_glued_to_the_end_of_a_name_leaves_the_row_unplaced():
+    """The faint WPS fixture scanned fainter still (lines lifted by 140 grey
+    levels): 表二's "行政规范性文件" was read with its first figure glued on
+    ("行政规范性文件3"), as a line of its own, and the row of figures under
+    it was "1 1 22（其中修订16件）", a remnant of the lost column line read
+    as 1 before the true figures.  Named by the line above, that row gave
+    本年制发件数 1 where the report prints 3: a silent wrong number.  A name
+    ending in a figure (no template row's does) leaves every cell of its
+    row flagged, whether the name is the row's own or the line above it."""
+    report = reconstruct(_t2_doc([["行政规范性文件3"], ["1", "1", "22（其中修订16件）"]]))
+    cells = [report.cells[f"t2.normative_documents.{c}"] for c in ("issued", "repealed", "in_force")]
+    assert [c.status for c in cells] == ["unreadable"] * 3
+    assert "末尾粘着数字“3”" in cells[0].reason and cells[0].raw == "1"
+    report = reconstruct(_t2_doc([["行政规范性文件3", "1", "1", "22"]]))
+    assert report.cells["t2.normative_documents.issued"].status == "unreadable"
+    report = reconstruct(_t2_doc([["行政规范性文件"], ["3", "1", "22（其中修订16件）"]]))
+    assert [report.cells[f"t2.normative_documents.{c}"].value for c in ("issued", "repealed", "in_force")] \
+        == [3, 1, 22]
