@@ -295,6 +295,28 @@ def test_fixture_scans_with_faint_lines_read_as_the_text_layer(name, tmp_path, m
     assert [k for k, c in report.cells.items() if c.status == UNREADABLE] == []
 
 
+@needs_ocr
+def test_thin_grey_lines_faded_without_breaks_are_found_by_the_grey_levels(tmp_path, monkeypatch):
+    """The WPS fixture's thin grey lines lightened by 80 grey levels, unbroken
+    (scanmaker faint=0.4): the column line after 表三's names on the page of
+    its last rows fell under the ink threshold, and each of those rows had
+    its first figure in its name's cell ("（七）总计 38"), flagged (157 of
+    200 cells read).  Three or more such cells send the page to the readings
+    for faded lines (the grid of lines found from the grey levels, or the
+    table read without lines), kept when they read more figures."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    wps = FIXTURES / "fx2021_wps.pdf"
+    scan = make_scan(require(wps), tmp_path / "faint.pdf", dpi=170, angle=0.6, blur=0.7, faint=0.4)
+    (report, _), (twin, _) = check_file(str(scan)), check_file(str(wps))
+    equal, flagged, wrong = _compare(report, twin)
+    assert wrong == [], wrong
+    assert len(equal) >= 195, (len(equal), flagged)        # measured 199 of 200
+    for key in ("t3.total_processed.natural_person", "t3.total_processed.total", "t3.carried_forward.total",
+                "t3.other_misc.natural_person"):
+        assert (report.cells[key].status, report.cells[key].value) == \
+            (twin.cells[key].status, twin.cells[key].value), key
+
+
 def test_figures_on_two_lines_of_one_cell_are_never_one_number():
     """A scanned cell that runs over three rows (a ruling line lost) holds
     "0", "1", "0" on three lines: unreadable, never 10."""

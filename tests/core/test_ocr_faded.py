@@ -134,3 +134,17 @@ def test_a_band_holding_two_rows_is_taken_from_the_reading_without_lines():
     assert mended[0] is grid[0] and mended[-1] is grid[2] and not mended[1].grid
     assert _mended(grid, loose[3:]) == grid                 # nothing read there without lines: kept, flagged
     assert _faded(list(loose), grid, 1) == mended
+
+
+def test_a_name_with_its_first_figure_in_one_cell_is_counted():
+    """What sends a grid read first to the readings for faded lines when it
+    holds three or more: a name with a figure after it in one cell (the
+    column line between them too faint), never a name that opens with its
+    number, a figure's note or a figure with its unit."""
+    from gxaudit.core.ingest.ocr import _glued_labels
+    rows = [_row(["（七）总计 38", "3", "45"], 100, 0, True), _row(["3.其他1", "0", "2"], 120, 0, True),
+            _row(["1.本机关不掌握相关政府信息", "6", "8"], 140, 0, True),
+            _row(["行政规范性文件", "3", "22（其中修订16件）"], 160, 0, True),
+            _row(["行政事业性收费", "12.5万元"], 180, 0, True),
+            _row(["四、结转下年度继续办理 4"], 200)]            # not a grid row
+    assert _glued_labels(rows) == 2

@@ -160,13 +160,24 @@ def read_table_page(pdf, index: int, angle: float, table_base: int) -> list[Row]
     dark = dark_mask(straight)
     frame = _Frame(angle, straight.shape[1], straight.shape[0], FULL_DPI)
     rows = _grid_read(straight, dark, frame, index, table_base)
-    if _lost_grid(rows):
+    lost = _lost_grid(rows)
+    if lost or _glued_labels(rows) >= LOST_MIN:
         loose = _faded(_loose(straight, dark, frame, index + 1)[0],
                        _grid_read(straight, dark, frame, index, table_base, dashed=True), index)
-        if loose is not None:
+        if loose is not None and (lost or _usable(loose) > _usable(rows)):
             log.info("page %d: ruling lines too faint or broken for the grid read first", index + 1)
             return loose
     return rows
+
+
+# A row's name and its first figure in one cell ("（七）总计 38"): the
+# column line between them too faint for the grid.
+_GLUED_LABEL = re.compile(r"[\u4e00-\u9fff）)]\s*\d[\d,.]*$")
+
+
+def _glued_labels(rows: list[Row]) -> int:
+    """Grid cells holding a name with a figure after it."""
+    return sum(1 for r in rows if r.grid for c in r.cells if not c.merged and _GLUED_LABEL.search(c.text.strip()))
 
 
 # A grid is lost when at least LOST_MIN and LOST_SHARE of its cells with

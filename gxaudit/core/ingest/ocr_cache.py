@@ -12,7 +12,7 @@ from ..document import Row, Span
 
 log = logging.getLogger("gxaudit.ingest.ocr")
 
-CACHE_VERSION = 14          # 2: table cells and running text by recognition only (ocr_cells)
+CACHE_VERSION = 15          # 2: table cells and running text by recognition only (ocr_cells)
                             # 3: a table page without lines read as an unruled table (pdfloose)
                             # 4: a lone "1" leaning like a slash is the placeholder "/"
                             # 5: unruled tables: label columns, labels across rows and pages, blank rows;
@@ -32,6 +32,7 @@ CACHE_VERSION = 14          # 2: table cells and running text by recognition onl
                             # 13: a crop is too tall for a line by its own ink, not by its line's band
                             # 14: dashed grid: lines fainter than ink from the grey page; a character's
                             #    stroke is no column line; a band holding two rows read without lines
+                            # 15: names holding their first figure send a grid page to the faded readings
 
 
 @dataclass
