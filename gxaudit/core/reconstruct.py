@@ -26,7 +26,7 @@ from .confidence import too_low
 from .document import Document, Row, Span
 from .formats import Layouts, TableLayout
 from .model import BLANK, UNREADABLE, Cell, Report, ReportError, SourceInfo
-from .text import looks_like_value, normalize_label, parse_value, split_trailing_values
+from .text import NAME_THEN_FIGURE, looks_like_value, normalize_label, parse_value, split_trailing_values
 
 log = logging.getLogger("gxaudit.reconstruct")
 
@@ -38,10 +38,6 @@ _LABEL_BUFFER_LINES = 2
 # A figure inside a row's name, between two characters ("不再处0理"): no
 # template row's name has one.
 _SWALLOWED = re.compile(r"[\u4e00-\u9fff](\d{1,12})[\u4e00-\u9fff]")
-# A figure glued to the end of a row's name ("行政规范性文件3"): no template
-# row's name ends in one.  It may be the first column's, with every figure
-# after it a column out (a scan's column line lost, its remnant read as 1).
-_TRAILING = re.compile(r"[\u4e00-\u9fff）)](\d{1,12})$")
 
 
 def section_of(norm: str) -> str | None:
@@ -163,7 +159,9 @@ class _Builder:
                 _put_unreadable(cells, f"{rid}.{c.key}", raw, why, anchor)
             self.report.reading_notes.append(f"{row.short or row.label}：{why}")
             return
-        trailing = _TRAILING.search(vr.label.strip())
+        # A figure glued to the name may be the first column's, with every
+        # figure after it a column out (a column line's remnant read as 1).
+        trailing = NAME_THEN_FIGURE.search(vr.label.strip())
         if trailing:
             why = f"该行名称末尾粘着数字“{trailing.group(1)}”，可能是首栏的数值被读进了名称，各栏数值无法确定，需对照原文核对"
             for c, span in zip(cols, spans):

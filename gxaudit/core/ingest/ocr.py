@@ -170,14 +170,12 @@ def read_table_page(pdf, index: int, angle: float, table_base: int) -> list[Row]
     return rows
 
 
-# A row's name and its first figure in one cell ("（七）总计 38"): the
-# column line between them too faint for the grid.
-_GLUED_LABEL = re.compile(r"[\u4e00-\u9fff）)]\s*\d[\d,.]*$")
-
-
 def _glued_labels(rows: list[Row]) -> int:
-    """Grid cells holding a name with a figure after it."""
-    return sum(1 for r in rows if r.grid for c in r.cells if not c.merged and _GLUED_LABEL.search(c.text.strip()))
+    """Grid cells holding a name with its first figure after it ("（七）总计
+    38": the column line between them too faint for the grid)."""
+    from ..text import NAME_THEN_FIGURE
+    return sum(1 for r in rows if r.grid for c in r.cells
+               if not c.merged and NAME_THEN_FIGURE.search(c.text.strip()))
 
 
 # A grid is lost when at least LOST_MIN and LOST_SHARE of its cells with
