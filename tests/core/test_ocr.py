@@ -180,6 +180,19 @@ def test_faint_ruling_lines_are_read_as_a_table_without_lines(tmp_path, monkeypa
     assert len(equal) >= 0.85 * len(twin.cells), (len(equal), flagged)   # measured 171 of 186
 
 
+def _wps_faint(tmp_path, monkeypatch, faint: float):
+    """The WPS fixture scanned with its lines faded by ``faint``, read, and
+    compared cell by cell with its text layer: (report, twin, equal,
+    flagged), no cell wrong."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    wps = FIXTURES / "fx2021_wps.pdf"
+    scan = make_scan(require(wps), tmp_path / "faint.pdf", dpi=170, angle=0.6, blur=0.7, faint=faint)
+    (report, _), (twin, _) = check_file(str(scan)), check_file(str(wps))
+    equal, flagged, wrong = _compare(report, twin)
+    assert wrong == [], wrong
+    return report, twin, equal, flagged
+
+
 @needs_ocr
 def test_a_faded_grid_of_thin_lines_is_read_without_its_lines(tmp_path, monkeypatch):
     """The WPS fixture's thin grey lines, faded: too little of them is left
@@ -205,12 +218,7 @@ def test_a_faded_grid_of_thin_lines_is_read_without_its_lines(tmp_path, monkeypa
     Then (189 → 200): its 表二 on a page with no line dark enough to be
     found at low resolution is read by the grid of its lines found from
     the page's grey levels, every row in place."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    wps = FIXTURES / "fx2021_wps.pdf"
-    scan = make_scan(require(wps), tmp_path / "faint.pdf", dpi=170, angle=0.6, blur=0.7, faint=0.5)
-    (report, _), (twin, _) = check_file(str(scan)), check_file(str(wps))
-    equal, flagged, wrong = _compare(report, twin)
-    assert wrong == [], wrong
+    report, twin, equal, flagged = _wps_faint(tmp_path, monkeypatch, 0.5)
     assert len(equal) >= 198, (len(equal), flagged)        # measured 200 of 200
     for key in ("t3.withheld_internal_affairs.other_org", "t3.withheld_internal_affairs.total",
                 "t3.unavailable_not_held.total", "t3.withheld_enforcement_file.research",
@@ -304,12 +312,7 @@ def test_thin_grey_lines_faded_without_breaks_are_found_by_the_grey_levels(tmp_p
     200 cells read).  Three or more such cells send the page to the readings
     for faded lines (the grid of lines found from the grey levels, or the
     table read without lines), kept when they read more figures."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    wps = FIXTURES / "fx2021_wps.pdf"
-    scan = make_scan(require(wps), tmp_path / "faint.pdf", dpi=170, angle=0.6, blur=0.7, faint=0.4)
-    (report, _), (twin, _) = check_file(str(scan)), check_file(str(wps))
-    equal, flagged, wrong = _compare(report, twin)
-    assert wrong == [], wrong
+    report, twin, equal, flagged = _wps_faint(tmp_path, monkeypatch, 0.4)
     assert len(equal) >= 195, (len(equal), flagged)        # measured 199 of 200
     for key in ("t3.total_processed.natural_person", "t3.total_processed.total", "t3.carried_forward.total",
                 "t3.other_misc.natural_person"):
@@ -470,7 +473,7 @@ def test_garbage_text_layer_falls_back_to_ocr(scans, tmp_path):
 # --------------------------------------------------------------------------
 
 def test_low_confidence_cells_are_unreadable_and_listed():
-    from gxaudit.core.document import Document, Row, Span
+    from gxaudit.core.document import Document
     from gxaudit.core.reconstruct import reconstruct
     src = read_document(str(require(HONGZE_2023)))
     doc = Document(kind="pdf-scan", path=src.path, sha256=src.sha256, pages=src.pages,
