@@ -128,7 +128,7 @@ _STACKED = re.compile(r"\d[ \t]{0,8}\n\s{0,8}[-+−－]?\d")
 # A row's name with a figure glued to its end ("行政规范性文件3", "（七）总计 38"):
 # no template row's name ends in one, so it is a figure read into the name
 # (a scan's column line lost between them).
-NAME_THEN_FIGURE = re.compile(r"[\u4e00-\u9fff）)]\s*(\d[\d,.]*)$")
+NAME_THEN_FIGURE = re.compile(r"[\u4e00-\u9fff）)]\s{0,8}(\d[\d,.]{0,20})$")
 STACKED = "一格中有上下几行数字，无法确定是哪一个数，需对照原文核对"
 
 
