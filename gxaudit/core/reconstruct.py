@@ -163,7 +163,8 @@ class _Builder:
         # figure after it a column out (a column line's remnant read as 1).
         trailing = NAME_THEN_FIGURE.search(vr.label.strip())
         if trailing:
-            why = f"该行名称末尾粘着数字“{trailing.group(1)}”，可能是首栏的数值被读进了名称，各栏数值无法确定，需对照原文核对"
+            why = (f"该行名称末尾粘着数字“{trailing.group(1)}”，可能是首栏的数值被读进了名称，"
+                   "各栏数值无法确定，需对照原文核对")
             for c, span in zip(cols, spans):
                 _put_unreadable(cells, f"{rid}.{c.key}", span.text.strip(), why, span)
             self.report.reading_notes.append(f"{row.short or row.label}：{why}")

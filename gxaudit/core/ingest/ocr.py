@@ -135,7 +135,7 @@ def _grid_read(straight, dark, frame: _Frame, index: int, table_base: int, dashe
     """The page's rows by the grid its ruling lines give (``dashed``: faded
     horizontal lines too; no rows, and no recognition run, when those give
     no table)."""
-    hs, vs = ruling(dark, FULL_DPI, dashed, straight if dashed else None)
+    hs, vs = ruling(dark, FULL_DPI, dashed, straight)
     tables = find_tables(hs, vs, FULL_DPI)
     if dashed and not is_table_page(tables):
         return []

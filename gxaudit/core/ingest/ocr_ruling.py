@@ -128,7 +128,7 @@ def ruling(dark, dpi: float, dashed: bool = False, gray=None) -> tuple[list[Seg]
     thick = max(3, int(round(3 * dpi / 72)))
     margin = max(2, int(round(3 * dpi / 72)))
     gap = max(3, int(round(DASHED_GAP * dpi / 72)))
-    # With ``gray`` (dashed only), lines faded below the ink threshold count as ink.
+    # With ``gray``, a dashed reading takes lines faded below the ink threshold as ink.
     across, down = faint_masks(gray, dpi) if dashed and gray is not None else (None, None)
     faded = dark if across is None else dark | across
     dark_t = np.ascontiguousarray(dark.T)
@@ -162,19 +162,16 @@ CROSS_SPAN = 3
 def _crossed(dark, v: Seg, near: list[float], thick: int, reach: int) -> bool:
     """Whether a stroke shorter than ``reach`` on each side crosses the
     vertical segment ``v`` away from the horizontal lines at ``near``."""
-    import numpy as np
     x, side = int(round(v.pos)), thick // 2 + 1
-    if x - side - 2 < 0 or x + side + 2 > dark.shape[1]:
+    if x - side - 1 < 0 or x + side + 2 > dark.shape[1]:
         return False
     for y in range(int(v.a), int(v.b)):
         if any(abs(y - h) <= thick for h in near):
             continue
         row = dark[y]
-        if not (row[x - side - 2:x - side].any() and row[x + side:x + side + 2].any()):
-            continue
-        gaps_left = np.nonzero(~row[max(0, x - side - reach):x - side])[0]
-        gaps_right = np.nonzero(~row[x + side:x + side + reach])[0]
-        if len(gaps_left) and len(gaps_right):
+        left, right = row[max(0, x - side - reach + 1):x - side + 1], row[x + side:x + side + reach]
+        # Ink just beside the line on both sides, ending within ``reach`` on both.
+        if left[-2:].any() and right[:2].any() and not left.all() and not right.all():
             return True
     return False
 
